@@ -1,0 +1,14 @@
+from django.utils.translation import gettext_lazy as _
+
+from .rules import can_read_audit_log, is_office
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    return {
+        "portal_name": _("Quality Award Portal"),
+        "portal_can_read_audit": authenticated and can_read_audit_log(user),
+        "portal_is_office": authenticated and is_office(user),
+        "portal_can_admin": authenticated and user.is_staff,
+    }

@@ -1,0 +1,288 @@
+"""Schemes and their rulebooks as data: an office can set up a new award without a programmer."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District
+
+from .enums import (
+    STAGE_PHASE,
+    CalendarDayKind,
+    Category,
+    EditionCycle,
+    EditionStatus,
+    EligibilityKind,
+    QuotaScope,
+    SchemeLevel,
+    StageKind,
+    Tier,
+)
+
+
+class Scheme(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=40)
+    level = models.CharField(_("level"), max_length=20, choices=SchemeLevel.choices)
+    region = models.ForeignKey(
+        District, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("The city or province whose applicants may take part; empty for a national scheme."),
+        null=True, blank=True,
+    )
+    organiser = models.CharField(_("organiser"), max_length=120, help_text=_("The body that runs the scheme."))
+    office = models.CharField(_("office"), max_length=120, blank=True, help_text=_("The office that runs it day to day."))
+    edition_cycle = models.CharField(_("edition cycle"), max_length=20, choices=EditionCycle.choices)
+    edition_label = models.CharField(
+        _("edition word"), max_length=10, default="届", help_text=_("届 for numbered editions, 年度 for years.")
+    )
+    categories = models.JSONField(_("categories"), default=list, help_text=_("Which of unit / individual may apply."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        bad = [c for c in self.categories or [] if c not in Category.values]
+        if bad or not self.categories:
+            raise ValidationError({"categories": _("Choose one or both of: unit, individual.")})
+
+
+class Rulebook(models.Model):
+    """The legal text a scheme runs under, with its validity window and every parameter the portal enforces."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="rulebooks")
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_by = models.CharField(_("issued by"), max_length=120)
+    valid_from = models.DateField(_("in force from"))
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    validity_article = models.CharField(_("article on validity"), max_length=40, blank=True)
+    edition_article = models.CharField(_("article on the edition cycle"), max_length=40, blank=True)
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("public notice (working days)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    notice_article = models.CharField(_("article on the public notice"), max_length=40, blank=True)
+    recommendation_quota = models.PositiveSmallIntegerField(
+        _("recommendations per recommending body"), null=True, blank=True,
+        help_text=_("Empty when a recommending body may recommend any number of applicants."),
+    )
+    recommendation_quota_article = models.CharField(_("article on the recommendation quota"), max_length=40, blank=True)
+    free_of_charge = models.BooleanField(_("free of charge"), default=True)
+    source = models.CharField(_("source text"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("rulebook")
+        verbose_name_plural = _("rulebooks")
+        ordering = ["scheme", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="rulebook_valid_until_after_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.document_number}".strip()
+
+    def clean(self) -> None:
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end of validity cannot be before its start.")})
+
+    def in_force_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    @property
+    def pipeline(self) -> list["Stage"]:
+        return list(self.stages.order_by("position"))
+
+
+class Quota(models.Model):
+    """At most `max_count` winners of a category (or in total) and tier per edition."""
+
+    rulebook = models.ForeignKey(Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="quotas")
+    scope = models.CharField(_("applies to"), max_length=20, choices=QuotaScope.choices)
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.AWARD)
+    max_count = models.PositiveSmallIntegerField(_("at most"))
+    article = models.CharField(_("article"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        ordering = ["rulebook", "tier", "scope"]
+        constraints = [models.UniqueConstraint(fields=["rulebook", "scope", "tier"], name="quota_unique_scope_tier")]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} · {self.get_scope_display()} ≤ {self.max_count}"
+
+
+class EligibilityRule(models.Model):
+    """One eligibility condition of a rulebook: the engine evaluates `kind` with `years` and cites `article`."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="eligibility_rules"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    kind = models.CharField(_("condition"), max_length=40, choices=EligibilityKind.choices)
+    years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
+    inclusive = models.BooleanField(
+        _("inclusive"), default=True, help_text=_("The rulebook says 'N years (inclusive)': exactly N years passes.")
+    )
+    article = models.CharField(_("article"), max_length=40)
+    text = models.CharField(_("wording"), max_length=300, blank=True, help_text=_("The rule as the rulebook says it."))
+
+    class Meta:
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+        ordering = ["rulebook", "category", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "category", "kind"], name="eligibility_unique_kind")
+        ]
+
+    _NEEDS_YEARS = {
+        EligibilityKind.OPERATING_YEARS,
+        EligibilityKind.FOUR_NEW_OPERATING_YEARS,
+        EligibilityKind.QUALITY_WORK_YEARS,
+        EligibilityKind.PROFITABLE_YEARS,
+        EligibilityKind.ACCIDENT_FREE_YEARS,
+        EligibilityKind.VIOLATION_FREE_YEARS,
+        EligibilityKind.REVOCATION_BAN_YEARS,
+    }
+
+    def __str__(self) -> str:
+        years = f" {self.years}" if self.years is not None else ""
+        return f"{self.get_category_display()} · {self.get_kind_display()}{years} ({self.article})"
+
+    def clean(self) -> None:
+        if self.kind in self._NEEDS_YEARS and not self.years:
+            raise ValidationError({"years": _("This condition needs a number of years.")})
+
+
+class Stage(models.Model):
+    """One step of the ordered pipeline an edition's applications go through, from intake to announcement."""
+
+    rulebook = models.ForeignKey(Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("stage"), max_length=40, choices=StageKind.choices)
+    body = models.CharField(_("who acts"), max_length=120, blank=True)
+    article = models.CharField(_("article"), max_length=40, blank=True)
+    conditional = models.BooleanField(
+        _("only where needed"), default=False, help_text=_("The rulebook runs this stage only where needed.")
+    )
+    weight = models.DecimalField(
+        _("weight in the ranking"), max_digits=4, decimal_places=2, null=True, blank=True,
+        help_text=_("For scored stages: the share of this stage in the final ranking."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["rulebook", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "position"], name="stage_unique_position"),
+            models.UniqueConstraint(fields=["rulebook", "kind"], name="stage_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.get_kind_display()}"
+
+    @property
+    def phase(self) -> str:
+        return STAGE_PHASE[StageKind(self.kind)]
+
+
+class Edition(models.Model):
+    """One round of a scheme (届 / 年度) with its application window and deadlines."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="editions")
+    rulebook = models.ForeignKey(Rulebook, verbose_name=_("rulebook"), on_delete=models.PROTECT, related_name="editions")
+    number = models.PositiveSmallIntegerField(_("edition number"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("title"), max_length=120)
+    status = models.CharField(_("status"), max_length=20, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
+    application_opens = models.DateField(_("applications open"))
+    application_closes = models.DateField(_("applications close"))
+    recommendation_deadline = models.DateField(_("recommendations due"))
+    review_ends = models.DateField(_("review ends"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["scheme", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="edition_unique_year"),
+            models.CheckConstraint(
+                condition=models.Q(application_closes__gte=models.F("application_opens")),
+                name="edition_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.short_name} {self.title}"
+
+    def window_problems(self) -> list[str]:
+        """Why this edition cannot run under its rulebook on its dates; empty when it can."""
+        from .rules import edition_window_problems
+
+        return edition_window_problems(self)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.application_opens and self.application_closes and self.application_closes < self.application_opens:
+            errors["application_closes"] = _("Applications cannot close before they open.")
+        if self.application_closes and self.recommendation_deadline and (
+            self.recommendation_deadline < self.application_closes
+        ):
+            errors["recommendation_deadline"] = _("Recommendations cannot be due before applications close.")
+        if self.rulebook_id and self.scheme_id and self.rulebook.scheme_id != self.scheme_id:
+            errors["rulebook"] = _("This rulebook belongs to another scheme.")
+        if errors:
+            raise ValidationError(errors)
+        if self.rulebook_id and self.application_opens and self.application_closes:
+            problems = self.window_problems()
+            if problems:
+                raise ValidationError({"rulebook": problems})
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday schedule the office has entered in full; it lets the calendar run past the years
+    the built-in schedule covers."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
+    source = models.CharField(_("source"), max_length=200, help_text=_("e.g. the State Council notice and its number."))
+    complete = models.BooleanField(
+        _("schedule complete"), default=True,
+        help_text=_("Tick once every holiday and make-up working day of the year has been entered."),
+    )
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An office entry that overrides the built-in schedule for one date: a holiday or a make-up working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("e.g. 春节, 国庆节."))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()

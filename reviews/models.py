@@ -1,0 +1,1 @@
+# The reviews app's models arrive with its issue; the app exists now so the layout and migrations are stable.
