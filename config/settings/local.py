@@ -7,3 +7,7 @@ DEBUG = env_bool("DEBUG", True)
 
 for folder in ("media", "celery/queue", "celery/processed", "celery/results"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
+
+# The development server serves static files from the app folders; nothing needs collecting.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
