@@ -20,12 +20,15 @@ DROP FUNCTION IF EXISTS accounts_auditevent_append_only();
 def forward(apps, schema_editor):
     # Only PostgreSQL gets the database-level guard; on SQLite the model and queryset refuse changes in code.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+        # A plain cursor: the function body holds a % that schema_editor.execute would read as a parameter.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(FORWARD)
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(BACKWARD)
 
 
 class Migration(migrations.Migration):

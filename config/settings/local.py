@@ -5,7 +5,7 @@ from .base import VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 
-for folder in ("media", "celery/queue", "celery/processed", "celery/results"):
+for folder in ("media", "celery/queue", "celery/processed", "celery/results", "celery/control"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 
 # The development server serves static files from the app folders; nothing needs collecting.
