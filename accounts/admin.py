@@ -38,7 +38,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only for everyone: the audit trail is append-only."""
 
-    list_display = ("occurred_at", "actor_username", "action", "result", "object_type", "object_id", "ip_address")
+    list_display = (
+        "occurred_at",
+        "actor_username",
+        "action",
+        "result",
+        "object_type",
+        "object_id",
+        "ip_address",
+    )
     list_filter = ("action", "result")
     search_fields = ("actor_username", "object_repr", "detail")
     date_hierarchy = "occurred_at"

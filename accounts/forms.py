@@ -20,18 +20,28 @@ class LoginForm(AuthenticationForm):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All"))] + AuditAction.choices)
-    result = forms.ChoiceField(label=_("Result"), required=False, choices=[("", _("All"))] + AuditResult.choices)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All"))] + AuditAction.choices
+    )
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", _("All"))] + AuditResult.choices
+    )
     username = forms.CharField(label=_("Username"), required=False, max_length=150)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     ip = forms.GenericIPAddressField(label=_("IP address"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs["class"] = css
 
     def clean(self):

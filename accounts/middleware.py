@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import PermissionDenied
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .enums import AuditAction, AuditResult

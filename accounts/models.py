@@ -15,7 +15,12 @@ class District(models.Model):
     name = models.CharField(_("name"), max_length=60)
     level = models.CharField(_("level"), max_length=20, choices=DistrictLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -44,8 +49,12 @@ class Organisation(models.Model):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.ENTERPRISE)
-    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.ENTERPRISE
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -66,11 +75,20 @@ class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=60, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="members",
     )
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("For district coordinators: the district whose applications they recommend."),
     )
 
@@ -117,12 +135,19 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(_("time (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        User,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
-    result = models.CharField(_("result"), max_length=20, choices=AuditResult.choices, default=AuditResult.SUCCESS)
+    result = models.CharField(
+        _("result"), max_length=20, choices=AuditResult.choices, default=AuditResult.SUCCESS
+    )
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)

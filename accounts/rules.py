@@ -9,7 +9,9 @@ from .enums import Role
 
 
 def has_any_role(user, *roles: Role) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and any(user.has_role(r) for r in roles))
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and any(user.has_role(r) for r in roles)
+    )
 
 
 def is_auditor(user) -> bool:

@@ -10,8 +10,17 @@ from .models import AuditEvent, District
 from .rules import can_read_audit_log
 
 
-def audit_events_for(*, user, action: str = "", result: str = "", username: str = "", object_type: str = "",
-                     date_from=None, date_to=None, ip: str = "") -> QuerySet[AuditEvent]:
+def audit_events_for(
+    *,
+    user,
+    action: str = "",
+    result: str = "",
+    username: str = "",
+    object_type: str = "",
+    date_from=None,
+    date_to=None,
+    ip: str = "",
+) -> QuerySet[AuditEvent]:
     """The audit trail filtered as asked; only the auditor may read it."""
     if not can_read_audit_log(user):
         raise PermissionDenied("only the auditor reads the audit log")
@@ -28,7 +37,9 @@ def audit_events_for(*, user, action: str = "", result: str = "", username: str 
         events = events.filter(ip_address=ip)
     tz = timezone.get_current_timezone()
     if date_from:
-        events = events.filter(occurred_at__gte=timezone.make_aware(datetime.combine(date_from, time.min), tz))
+        events = events.filter(
+            occurred_at__gte=timezone.make_aware(datetime.combine(date_from, time.min), tz)
+        )
     if date_to:
         events = events.filter(occurred_at__lte=timezone.make_aware(datetime.combine(date_to, time.max), tz))
     return events

@@ -61,12 +61,15 @@ def roles_sync() -> None:
         wanted = []
         for pattern in ROLE_PERMISSIONS.get(role, ()):
             if pattern.endswith(".*"):
-                app_label, prefix = pattern[:-2].split(".", 1) if pattern.count(".") > 1 else (pattern[:-2], "")
+                app_label, prefix = (
+                    pattern[:-2].split(".", 1) if pattern.count(".") > 1 else (pattern[:-2], "")
+                )
                 wanted += [p for key, p in all_perms.items() if key.startswith(f"{app_label}.{prefix}")]
             elif pattern.startswith("view:"):
                 app_label = pattern[5:]
                 wanted += [
-                    p for key, p in all_perms.items()
+                    p
+                    for key, p in all_perms.items()
                     if key.startswith(f"{app_label}.") and p.codename.startswith("view_")
                 ]
             elif pattern in all_perms:

@@ -14,7 +14,9 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def uscc_check_character(first17: str) -> str:
     """The check character of a unified social credit code, from its first 17 characters."""
-    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
+    total = sum(
+        USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True)
+    )
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -31,27 +33,36 @@ class CreditCodeValidator:
         code = normalise_credit_code(value)
         if len(code) != 18:
             raise ValidationError(
-                _("A unified social credit code has 18 characters; this one has %(count)d.") % {"count": len(code)},
+                _("A unified social credit code has 18 characters; this one has %(count)d.")
+                % {"count": len(code)},
                 code="credit_code_length",
             )
         bad = sorted({char for char in code if char not in USCC_ALPHABET})
         if bad:
             raise ValidationError(
-                _("The characters %(chars)s cannot appear in a unified social credit code (I, O, Z, S and V are "
-                  "never used).") % {"chars": "、".join(bad)},
+                _(
+                    "The characters %(chars)s cannot appear in a unified social credit code (I, O, Z, S and V are "
+                    "never used)."
+                )
+                % {"chars": "、".join(bad)},
                 code="credit_code_alphabet",
             )
         if not code[2:8].isdigit():
             raise ValidationError(
-                _("Characters 3 to 8 of a unified social credit code are the administrative division code and "
-                  "must be digits."),
+                _(
+                    "Characters 3 to 8 of a unified social credit code are the administrative division code and "
+                    "must be digits."
+                ),
                 code="credit_code_division",
             )
         expected = uscc_check_character(code[:17])
         if code[17] != expected:
             raise ValidationError(
-                _("The check character is wrong: the last character should be %(expected)s, not %(actual)s. "
-                  "Please check the code against the business licence.") % {"expected": expected, "actual": code[17]},
+                _(
+                    "The check character is wrong: the last character should be %(expected)s, not %(actual)s. "
+                    "Please check the code against the business licence."
+                )
+                % {"expected": expected, "actual": code[17]},
                 code="credit_code_check",
             )
 

@@ -53,4 +53,6 @@ def audit_log(request):
     page = Paginator(events.select_related(None), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "accounts/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

@@ -89,14 +89,18 @@ class EligibilityKind(models.TextChoices):
     FOUR_NEW_OPERATING_YEARS = "four_new_operating_years", _("Years of operation in a four-new field")
     QUALITY_WORK_YEARS = "quality_work_years", _("Years of quality work")
     PROFITABLE_YEARS = "profitable_years", _("Consecutive profitable years")
-    ACCIDENT_FREE_YEARS = "accident_free_years", _("Years without a major quality, safety, environmental or "
-                                                    "public-health accident")
+    ACCIDENT_FREE_YEARS = (
+        "accident_free_years",
+        _("Years without a major quality, safety, environmental or public-health accident"),
+    )
     VIOLATION_FREE_YEARS = "violation_free_years", _("Years without serious violations")
     INDEPENDENT_LEGAL_PERSON = "independent_legal_person", _("Independent legal person")
     NO_REPEAT_WINNER = "no_repeat_winner", _("Past winners may not apply again")
     REVOCATION_BAN_YEARS = "revocation_ban_years", _("Years barred after a revocation")
-    PREVIOUS_PROVINCIAL_BENCHMARK = "previous_provincial_benchmark", _("Must be a provincial benchmark of an earlier "
-                                                                        "year")
+    PREVIOUS_PROVINCIAL_BENCHMARK = (
+        "previous_provincial_benchmark",
+        _("Must be a provincial benchmark of an earlier year"),
+    )
 
 
 class EditionStatus(models.TextChoices):

@@ -27,17 +27,30 @@ class Scheme(models.Model):
     short_name = models.CharField(_("short name"), max_length=40)
     level = models.CharField(_("level"), max_length=20, choices=SchemeLevel.choices)
     region = models.ForeignKey(
-        District, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
+        District,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The city or province whose applicants may take part; empty for a national scheme."),
-        null=True, blank=True,
+        null=True,
+        blank=True,
     )
-    organiser = models.CharField(_("organiser"), max_length=120, help_text=_("The body that runs the scheme."))
-    office = models.CharField(_("office"), max_length=120, blank=True, help_text=_("The office that runs it day to day."))
+    organiser = models.CharField(
+        _("organiser"), max_length=120, help_text=_("The body that runs the scheme.")
+    )
+    office = models.CharField(
+        _("office"), max_length=120, blank=True, help_text=_("The office that runs it day to day.")
+    )
     edition_cycle = models.CharField(_("edition cycle"), max_length=20, choices=EditionCycle.choices)
     edition_label = models.CharField(
-        _("edition word"), max_length=10, default="届", help_text=_("届 for numbered editions, 年度 for years.")
+        _("edition word"),
+        max_length=10,
+        default="届",
+        help_text=_("届 for numbered editions, 年度 for years."),
     )
-    categories = models.JSONField(_("categories"), default=list, help_text=_("Which of unit / individual may apply."))
+    categories = models.JSONField(
+        _("categories"), default=list, help_text=_("Which of unit / individual may apply.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -57,7 +70,9 @@ class Scheme(models.Model):
 class Rulebook(models.Model):
     """The legal text a scheme runs under, with its validity window and every parameter the portal enforces."""
 
-    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="rulebooks")
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="rulebooks"
+    )
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
     issued_by = models.CharField(_("issued by"), max_length=120)
@@ -70,10 +85,14 @@ class Rulebook(models.Model):
     )
     notice_article = models.CharField(_("article on the public notice"), max_length=40, blank=True)
     recommendation_quota = models.PositiveSmallIntegerField(
-        _("recommendations per recommending body"), null=True, blank=True,
+        _("recommendations per recommending body"),
+        null=True,
+        blank=True,
         help_text=_("Empty when a recommending body may recommend any number of applicants."),
     )
-    recommendation_quota_article = models.CharField(_("article on the recommendation quota"), max_length=40, blank=True)
+    recommendation_quota_article = models.CharField(
+        _("article on the recommendation quota"), max_length=40, blank=True
+    )
     free_of_charge = models.BooleanField(_("free of charge"), default=True)
     source = models.CharField(_("source text"), max_length=60, blank=True)
 
@@ -83,7 +102,8 @@ class Rulebook(models.Model):
         ordering = ["scheme", "-valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
                 name="rulebook_valid_until_after_from",
             )
         ]
@@ -106,7 +126,9 @@ class Rulebook(models.Model):
 class Quota(models.Model):
     """At most `max_count` winners of a category (or in total) and tier per edition."""
 
-    rulebook = models.ForeignKey(Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="quotas")
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="quotas"
+    )
     scope = models.CharField(_("applies to"), max_length=20, choices=QuotaScope.choices)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.AWARD)
     max_count = models.PositiveSmallIntegerField(_("at most"))
@@ -116,7 +138,9 @@ class Quota(models.Model):
         verbose_name = _("quota")
         verbose_name_plural = _("quotas")
         ordering = ["rulebook", "tier", "scope"]
-        constraints = [models.UniqueConstraint(fields=["rulebook", "scope", "tier"], name="quota_unique_scope_tier")]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "scope", "tier"], name="quota_unique_scope_tier")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_tier_display()} · {self.get_scope_display()} ≤ {self.max_count}"
@@ -132,10 +156,14 @@ class EligibilityRule(models.Model):
     kind = models.CharField(_("condition"), max_length=40, choices=EligibilityKind.choices)
     years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
     inclusive = models.BooleanField(
-        _("inclusive"), default=True, help_text=_("The rulebook says 'N years (inclusive)': exactly N years passes.")
+        _("inclusive"),
+        default=True,
+        help_text=_("The rulebook says 'N years (inclusive)': exactly N years passes."),
     )
     article = models.CharField(_("article"), max_length=40)
-    text = models.CharField(_("wording"), max_length=300, blank=True, help_text=_("The rule as the rulebook says it."))
+    text = models.CharField(
+        _("wording"), max_length=300, blank=True, help_text=_("The rule as the rulebook says it.")
+    )
 
     class Meta:
         verbose_name = _("eligibility rule")
@@ -167,7 +195,9 @@ class EligibilityRule(models.Model):
 class Stage(models.Model):
     """One step of the ordered pipeline an edition's applications go through, from intake to announcement."""
 
-    rulebook = models.ForeignKey(Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="stages")
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="stages"
+    )
     position = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("stage"), max_length=40, choices=StageKind.choices)
     body = models.CharField(_("who acts"), max_length=120, blank=True)
@@ -176,7 +206,11 @@ class Stage(models.Model):
         _("only where needed"), default=False, help_text=_("The rulebook runs this stage only where needed.")
     )
     weight = models.DecimalField(
-        _("weight in the ranking"), max_digits=4, decimal_places=2, null=True, blank=True,
+        _("weight in the ranking"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("For scored stages: the share of this stage in the final ranking."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -201,12 +235,20 @@ class Stage(models.Model):
 class Edition(models.Model):
     """One round of a scheme (届 / 年度) with its application window and deadlines."""
 
-    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="editions")
-    rulebook = models.ForeignKey(Rulebook, verbose_name=_("rulebook"), on_delete=models.PROTECT, related_name="editions")
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="editions"
+    )
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.PROTECT, related_name="editions"
+    )
     number = models.PositiveSmallIntegerField(_("edition number"), null=True, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     title = models.CharField(_("title"), max_length=120)
-    status = models.CharField(_("status"), max_length=20, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+    )
     application_opens = models.DateField(_("applications open"))
     application_closes = models.DateField(_("applications close"))
     recommendation_deadline = models.DateField(_("recommendations due"))
@@ -236,10 +278,16 @@ class Edition(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.application_opens and self.application_closes and self.application_closes < self.application_opens:
+        if (
+            self.application_opens
+            and self.application_closes
+            and self.application_closes < self.application_opens
+        ):
             errors["application_closes"] = _("Applications cannot close before they open.")
-        if self.application_closes and self.recommendation_deadline and (
-            self.recommendation_deadline < self.application_closes
+        if (
+            self.application_closes
+            and self.recommendation_deadline
+            and (self.recommendation_deadline < self.application_closes)
         ):
             errors["recommendation_deadline"] = _("Recommendations cannot be due before applications close.")
         if self.rulebook_id and self.scheme_id and self.rulebook.scheme_id != self.scheme_id:
@@ -257,9 +305,12 @@ class CalendarYear(models.Model):
     the built-in schedule covers."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
-    source = models.CharField(_("source"), max_length=200, help_text=_("e.g. the State Council notice and its number."))
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("e.g. the State Council notice and its number.")
+    )
     complete = models.BooleanField(
-        _("schedule complete"), default=True,
+        _("schedule complete"),
+        default=True,
         help_text=_("Tick once every holiday and make-up working day of the year has been entered."),
     )
 

@@ -10,13 +10,17 @@ def edition_window_problems(edition) -> list[str]:
     opens, closes = edition.application_opens, edition.application_closes
     if opens < rulebook.valid_from:
         problems.append(
-            _("The rulebook “%(title)s” comes into force on %(start)s, after applications would open on %(opens)s.")
+            _(
+                "The rulebook “%(title)s” comes into force on %(start)s, after applications would open on %(opens)s."
+            )
             % {"title": rulebook.title, "start": rulebook.valid_from.isoformat(), "opens": opens.isoformat()}
         )
     if rulebook.valid_until is not None and closes > rulebook.valid_until:
         problems.append(
-            _("The rulebook “%(title)s” is in force only until %(end)s (%(article)s), but applications would close on "
-              "%(closes)s.")
+            _(
+                "The rulebook “%(title)s” is in force only until %(end)s (%(article)s), "
+                "but applications would close on %(closes)s."
+            )
             % {
                 "title": rulebook.title,
                 "end": rulebook.valid_until.isoformat(),

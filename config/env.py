@@ -81,7 +81,9 @@ def env_database(name: str, default: str | None = None) -> dict:
     try:
         config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # the parser raises several kinds; all mean a bad URL
-        raise ImproperlyConfigured(f"Environment variable {name} is not a valid database URL: {exc}") from None
+        raise ImproperlyConfigured(
+            f"Environment variable {name} is not a valid database URL: {exc}"
+        ) from None
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured(f"Environment variable {name} names no database.")
     return config

@@ -1,8 +1,8 @@
 """Error pages in the portal's own look; the 500 page renders without the database or context processors."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def permission_denied(request, exception=None):

@@ -27,9 +27,25 @@ def main() -> int:
     if port_open():
         print(f"Port {PORT} on {HOST} is already in use: stop what is serving there, or set PORTAL_PORT.")
         return 1
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local")}
-    celery = [PYTHON, "-m", "celery", "-A", "config", "worker", "--beat", "--pool", "solo", "--loglevel", "info",
-              "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
+    }
+    celery = [
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--beat",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "info",
+        "--scheduler",
+        "django_celery_beat.schedulers:DatabaseScheduler",
+    ]
     web = [PYTHON, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"]
     children = [subprocess.Popen(celery, cwd=ROOT, env=env), subprocess.Popen(web, cwd=ROOT, env=env)]
 
@@ -53,8 +69,10 @@ def main() -> int:
         if port_open():
             break
         time.sleep(0.5)
-    print(f"\n  The portal is ready: http://{HOST}:{PORT}/\n  Demo logins are listed in README.md. Ctrl-C stops it.\n",
-          flush=True)
+    print(
+        f"\n  The portal is ready: http://{HOST}:{PORT}/\n  Demo logins are listed in README.md. Ctrl-C stops it.\n",
+        flush=True,
+    )
     while all(child.poll() is None for child in children):
         time.sleep(1)
     stop()

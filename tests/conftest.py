@@ -20,9 +20,14 @@ def make_user(db):
 @pytest.fixture
 def users(make_user):
     """One user per role, for the outsider cases."""
-    return {role: make_user(role, username=f"u-{role.value}", is_staff=role in (Role.OFFICE_STAFF, Role.AUDITOR,
-                                                                               Role.SYSADMIN))
-            for role in Role}
+    return {
+        role: make_user(
+            role,
+            username=f"u-{role.value}",
+            is_staff=role in (Role.OFFICE_STAFF, Role.AUDITOR, Role.SYSADMIN),
+        )
+        for role in Role
+    }
 
 
 @pytest.fixture

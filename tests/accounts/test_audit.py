@@ -35,9 +35,15 @@ def test_audit_row_cannot_be_deleted(event):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-@pytest.mark.parametrize("sql", ["UPDATE accounts_auditevent SET detail = 'x'", "DELETE FROM accounts_auditevent"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE accounts_auditevent SET detail = 'x'", "DELETE FROM accounts_auditevent"]
+)
 def test_audit_trigger_refuses_raw_sql_on_postgresql(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).detail == "first"
 
@@ -54,7 +60,11 @@ def test_audit_log_refused_to_every_other_role_and_refusal_audited(client, users
     response = client.get(AUDIT_URL)
     assert response.status_code == 403
     refusal = AuditEvent.objects.get(action=AuditAction.PERMISSION_REFUSED)
-    assert (refusal.actor_id, refusal.result, refusal.path) == (users[role].pk, AuditResult.REFUSED, AUDIT_URL)
+    assert (refusal.actor_id, refusal.result, refusal.path) == (
+        users[role].pk,
+        AuditResult.REFUSED,
+        AUDIT_URL,
+    )
 
 
 def test_audit_log_auditor_reads_and_filters(client, users):
@@ -110,8 +120,10 @@ def test_auditor_reads_admin_but_cannot_change(client, users):
     page = client.get(f"/office/admin/accounts/district/{district.pk}/change/")
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
-    post = client.post(f"/office/admin/accounts/district/{district.pk}/change/", {"name": "改名", "code": "371002",
-                                                                                   "level": "district"})
+    post = client.post(
+        f"/office/admin/accounts/district/{district.pk}/change/",
+        {"name": "改名", "code": "371002", "level": "district"},
+    )
     assert post.status_code == 403
     district.refresh_from_db()
     assert district.name == "环翠区"

@@ -24,7 +24,10 @@ def test_login_success_is_audited_with_ip(client, make_user, password):
     assert response["Location"] == reverse("accounts:dashboard")
     event = AuditEvent.objects.get(action=AuditAction.LOGIN)
     assert (event.actor_id, event.actor_username, event.result, event.ip_address) == (
-        user.pk, "alice", AuditResult.SUCCESS, "10.1.2.3"
+        user.pk,
+        "alice",
+        AuditResult.SUCCESS,
+        "10.1.2.3",
     )
 
 

@@ -27,8 +27,11 @@ def _app_for(kind: str, tmp_path) -> Celery:
         app.conf.update(
             broker_url="filesystem://",
             result_backend=f"file://{tmp_path}",
-            broker_transport_options={"data_folder_in": str(queue), "data_folder_out": str(queue),
-                                      "control_folder": str(tmp_path / "control")},
+            broker_transport_options={
+                "data_folder_in": str(queue),
+                "data_folder_out": str(queue),
+                "control_folder": str(tmp_path / "control"),
+            },
         )
     app.task(name="portal.ping")(ping.run)
     return app

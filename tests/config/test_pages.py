@@ -70,12 +70,17 @@ def test_scheme_list_is_public_and_lists_five(client):
     response = client.get(reverse("awards:scheme_list"))
     assert response.status_code == 200
     assert [s.code for s in response.context["schemes"]] == [
-        "zibo-leading", "weihai-mayor", "linyi-mayor", "shandong-benchmark", "national-benchmark"
+        "zibo-leading",
+        "weihai-mayor",
+        "linyi-mayor",
+        "shandong-benchmark",
+        "national-benchmark",
     ]
 
 
-@pytest.mark.parametrize("code", ["zibo-leading", "weihai-mayor", "linyi-mayor", "shandong-benchmark",
-                                  "national-benchmark"])
+@pytest.mark.parametrize(
+    "code", ["zibo-leading", "weihai-mayor", "linyi-mayor", "shandong-benchmark", "national-benchmark"]
+)
 def test_scheme_detail_shows_rules(client, code):
     response = client.get(reverse("awards:scheme_detail", args=[code]))
     assert response.status_code == 200

@@ -58,27 +58,70 @@ class Command(BaseCommand):
     def _editions(self):
         today = timezone.localdate()
         # Weihai runs every year under rules in force 2024-2028: this year's edition takes applications now.
-        self._edition("weihai-mayor", year=today.year, title=f"{today.year}年度", number=None,
-                      opens=today - timedelta(days=20), closes=today + timedelta(days=40),
-                      recommend=today + timedelta(days=55), status=EditionStatus.OPEN)
+        self._edition(
+            "weihai-mayor",
+            year=today.year,
+            title=f"{today.year}年度",
+            number=None,
+            opens=today - timedelta(days=20),
+            closes=today + timedelta(days=40),
+            recommend=today + timedelta(days=55),
+            status=EditionStatus.OPEN,
+        )
         # Past editions, each inside the validity window of its rulebook.
-        self._edition("zibo-leading", year=2025, title="2025年度", number=None, opens=date(2025, 4, 1),
-                      closes=date(2025, 5, 31), recommend=date(2025, 6, 20), status=EditionStatus.FINISHED)
-        self._edition("linyi-mayor", year=2021, title="第五届", number=5, opens=date(2021, 3, 1),
-                      closes=date(2021, 4, 30), recommend=date(2021, 5, 20), status=EditionStatus.FINISHED)
-        self._edition("shandong-benchmark", year=2021, title="2021年度", number=None, opens=date(2021, 4, 12),
-                      closes=date(2021, 5, 15), recommend=date(2021, 5, 15), status=EditionStatus.FINISHED)
+        self._edition(
+            "zibo-leading",
+            year=2025,
+            title="2025年度",
+            number=None,
+            opens=date(2025, 4, 1),
+            closes=date(2025, 5, 31),
+            recommend=date(2025, 6, 20),
+            status=EditionStatus.FINISHED,
+        )
+        self._edition(
+            "linyi-mayor",
+            year=2021,
+            title="第五届",
+            number=5,
+            opens=date(2021, 3, 1),
+            closes=date(2021, 4, 30),
+            recommend=date(2021, 5, 20),
+            status=EditionStatus.FINISHED,
+        )
+        self._edition(
+            "shandong-benchmark",
+            year=2021,
+            title="2021年度",
+            number=None,
+            opens=date(2021, 4, 12),
+            closes=date(2021, 5, 15),
+            recommend=date(2021, 5, 15),
+            status=EditionStatus.FINISHED,
+        )
 
     def _edition(self, code, *, year, title, number, opens, closes, recommend, status):
         scheme = Scheme.objects.filter(code=code).first()
         if scheme is None:
             return
-        rulebook = next((r for r in scheme.rulebooks.all() if r.in_force_on(opens) and r.in_force_on(closes)), None)
+        rulebook = next(
+            (r for r in scheme.rulebooks.all() if r.in_force_on(opens) and r.in_force_on(closes)), None
+        )
         if rulebook is None:
-            self.stdout.write(self.style.WARNING(f"No rulebook of {code} is in force for {year}; edition skipped."))
+            self.stdout.write(
+                self.style.WARNING(f"No rulebook of {code} is in force for {year}; edition skipped.")
+            )
             return
         Edition.objects.get_or_create(
-            scheme=scheme, year=year,
-            defaults={"rulebook": rulebook, "title": title, "number": number, "application_opens": opens,
-                      "application_closes": closes, "recommendation_deadline": recommend, "status": status},
+            scheme=scheme,
+            year=year,
+            defaults={
+                "rulebook": rulebook,
+                "title": title,
+                "number": number,
+                "application_opens": opens,
+                "application_closes": closes,
+                "recommendation_deadline": recommend,
+                "status": status,
+            },
         )
