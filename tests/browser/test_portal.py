@@ -21,10 +21,12 @@ def test_browser_login_dashboard_schemes_and_logout(page):
     page.goto("/schemes/weihai-mayor/")
     stages = page.locator(".pipeline li").evaluate_all("items => items.map(i => i.dataset.stage)")
     assert stages.index("public_notice") < stages.index("leading_group")
-    page.locator("#language-select").select_option("en")
-    page.wait_for_load_state()
-    assert "Procedure" in page.content()
-    page.locator("#language-select").select_option("zh-hans")
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("en")
+    assert page.locator("h2.h6").first.inner_text() == "Procedure"
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("zh-hans")
+    assert page.locator("h2.h6").first.inner_text() == "评选程序"
     page.get_by_role("button", name="陈主任").click()
     page.click("#logout-button")
     page.wait_for_url("**/accounts/login/")

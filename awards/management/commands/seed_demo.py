@@ -72,8 +72,8 @@ class Command(BaseCommand):
         self._edition(
             "zibo-leading",
             year=2025,
-            title="2025年度",
-            number=None,
+            title="第二届（2025年）",  # demo data: Zibo counts its editions in 届 (art. 4)
+            number=2,
             opens=date(2025, 4, 1),
             closes=date(2025, 5, 31),
             recommend=date(2025, 6, 20),
