@@ -125,6 +125,11 @@ def test_auditor_reads_admin_but_cannot_change(client, users):
         {"name": "改名", "code": "371002", "level": "district"},
     )
     assert post.status_code == 403
+    refusal = AuditEvent.objects.get(action=AuditAction.PERMISSION_REFUSED)
+    assert (refusal.actor_id, refusal.detail.split(":")[0]) == (
+        auditor.pk,
+        f"POST /office/admin/accounts/district/{district.pk}/change/",
+    )
     district.refresh_from_db()
     assert district.name == "环翠区"
     assert client.get("/office/admin/accounts/district/add/").status_code == 403
