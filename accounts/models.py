@@ -1,5 +1,4 @@
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,11 +27,34 @@ class District(models.Model):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         ordering = ["code"]
+        # Granted per district with django-guardian to the coordinators who recommend there.
+        permissions = [("recommend_in_district", _("Can recommend the applications of this district"))]
 
     def __str__(self) -> str:
         if self.parent_id and self.level != DistrictLevel.CITY:
             return f"{self.parent.name}{self.name}"
         return self.name
+
+    def recommender_at(self, level: str) -> "District | None":
+        """The district whose coordinators recommend an applicant located here, at the level a scheme names:
+        "county" (this county-level unit itself), "city" or "province"."""
+        if level == "county":
+            return self if self.level not in (DistrictLevel.CITY, DistrictLevel.PROVINCE) else None
+        node = self
+        while node is not None and node.level != level:
+            node = node.parent
+        return node
+
+    def is_within(self, region: "District | None") -> bool:
+        """True when this district is the region itself or lies below it (no region: anywhere)."""
+        if region is None:
+            return True
+        node = self
+        while node is not None:
+            if node.pk == region.pk:
+                return True
+            node = node.parent
+        return False
 
     @property
     def city(self) -> "District | None":
@@ -89,7 +111,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("For district coordinators: the district whose applications they recommend."),
+        help_text=_("Where the person works. A coordinator's districts are granted as object permissions."),
     )
 
     class Meta:
@@ -114,10 +136,6 @@ class User(AbstractUser):
     def roles(self) -> list[Role]:
         return [role for role in Role if role.value in self.role_names]
 
-    def clean(self) -> None:
-        super().clean()
-        if self.district_id is None and self.pk and self.has_role(Role.DISTRICT_COORDINATOR):
-            raise ValidationError({"district": _("A district coordinator must have a district.")})
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -81,3 +81,18 @@ def user_assign_roles(*, user: User, roles: list[Role]) -> None:
     """Put the user in exactly these role groups. Side effects: changes group membership, clears the cache."""
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
     user.__dict__.pop("_role_names", None)
+
+
+def coordinator_grant_district(*, user: User, district, by: User | None = None) -> None:
+    """Let a district coordinator recommend the applications of `district`.
+
+    Side effects: adds the coordinator role if missing, grants the object permission
+    accounts.recommend_in_district on the district (django-guardian), appends an audit row.
+    """
+    from guardian.shortcuts import assign_perm
+
+    if not user.has_role(Role.DISTRICT_COORDINATOR):
+        user.groups.add(Group.objects.get(name=Role.DISTRICT_COORDINATOR.value))
+        user.__dict__.pop("_role_names", None)
+    assign_perm("accounts.recommend_in_district", user, district)
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=district, detail=f"coordinator {user.username} granted")

@@ -1,1 +1,334 @@
-# The applications app's models arrive with its issue; the app exists now so the layout and migrations are stable.
+"""Applicants, the application with its one lifecycle, its files, recommendations and history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from accounts.models import District, Organisation
+from awards.enums import Category
+from awards.models import Edition, Stage
+
+from .enums import (
+    LIVE_STATES,
+    WITHDRAWABLE_STATES,
+    ApplicationState,
+    EncouragedTag,
+    FileKind,
+    RecommendationDecision,
+)
+
+S = ApplicationState
+
+
+class UnitProfile(models.Model):
+    """The facts of a unit that the eligibility rules and the reviewers read."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="unit_profile"
+    )
+    industry = models.CharField(_("industry"), max_length=100)
+    founded_on = models.DateField(_("founded on"))
+    operating_since = models.DateField(
+        _("main business operating since"), help_text=_("The date the main business started normal operation.")
+    )
+    four_new_field = models.BooleanField(
+        _("four-new field"), default=False, help_text=_("New technology, industry, business form or model.")
+    )
+    independent_legal_person = models.BooleanField(_("independent legal person"), default=True)
+    encouraged_tags = models.JSONField(_("encouraged types"), default=list, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=60)
+    contact_phone = models.CharField(_("contact phone"), max_length=30)
+
+    class Meta:
+        verbose_name = _("unit profile")
+        verbose_name_plural = _("unit profiles")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def encouraged_labels(self) -> list[str]:
+        labels = dict(EncouragedTag.choices)
+        return [str(labels[tag]) for tag in self.encouraged_tags if tag in labels]
+
+
+class IndividualProfile(models.Model):
+    """An individual applicant. An identity number, if given, is kept only masked and as a keyed digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="individual_profile"
+    )
+    full_name = models.CharField(_("full name"), max_length=60)
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    employer_name = models.CharField(_("employer"), max_length=200)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    quality_work_since = models.DateField(_("doing quality work in the city since"))
+    id_number_masked = models.CharField(_("identity number"), max_length=18, blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("individual profile")
+        verbose_name_plural = _("individual profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=~models.Q(id_number_digest=""),
+                name="individual_unique_id_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Application(FSMModelMixin, models.Model):
+    """One application to one edition. Its state changes only through the transitions below, each called by
+    exactly one service in applications.services (or a later app's service)."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="applications"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    individual = models.ForeignKey(
+        IndividualProfile,
+        verbose_name=_("individual"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    # "org:<id>" or "person:<id>": one live application per applicant and edition, whoever of a unit applies.
+    applicant_key = models.CharField(max_length=40, editable=False)
+    recommender = models.ForeignKey(
+        District,
+        verbose_name=_("recommended by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The district, city or province whose coordinators recommend this application."),
+    )
+    number = models.CharField(_("application number"), max_length=30, unique=True, null=True, blank=True)
+    state = FSMField(_("state"), max_length=30, choices=ApplicationState.choices, default=S.DRAFT, protected=True)
+    current_stage = models.ForeignKey(
+        Stage, verbose_name=_("current stage"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    profitable_years = models.PositiveSmallIntegerField(_("consecutive profitable years"), null=True, blank=True)
+    accident_free_declared = models.BooleanField(_("declares no major accident in the period required"), default=False)
+    violation_free_declared = models.BooleanField(_("declares no violation in the period required"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Facts later stages record here, so that eligibility (re-application rules, bans) reads them without
+    # importing the apps that set them.
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "applicant_key"],
+                condition=models.Q(state__in=[s.value for s in sorted(LIVE_STATES)]),
+                name="application_one_live_per_applicant",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(category=Category.UNIT, organisation__isnull=False, individual__isnull=True)
+                    | models.Q(category=Category.INDIVIDUAL, individual__isnull=False)
+                ),
+                name="application_category_matches_applicant",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "recommender", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.number or _('(draft)')} {self.applicant_name}"
+
+    @property
+    def applicant_name(self) -> str:
+        if self.category == Category.UNIT and self.organisation_id:
+            return self.organisation.name
+        if self.individual_id:
+            return self.individual.full_name
+        return ""
+
+    # The lifecycle. Guards that need data (deadlines, quotas, eligibility) live in the services, which hold the
+    # row lock; these methods only declare which moves exist.
+
+    @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED)
+    def submit(self) -> None:
+        pass
+
+    @transition(field=state, source=S.SUBMITTED, target=S.RETURNED)
+    def return_for_correction(self) -> None:
+        pass
+
+    @transition(field=state, source=S.SUBMITTED, target=S.RECOMMENDED)
+    def recommend(self) -> None:
+        pass
+
+    @transition(field=state, source=S.SUBMITTED, target=S.NOT_RECOMMENDED)
+    def decline(self) -> None:
+        pass
+
+    @transition(field=state, source=sorted(WITHDRAWABLE_STATES), target=S.WITHDRAWN)
+    def withdraw(self) -> None:
+        pass
+
+    @transition(field=state, source=S.RECOMMENDED, target=S.IN_REVIEW)
+    def start_review(self, *, stage: Stage) -> None:
+        self.current_stage = stage
+
+    @transition(field=state, source=S.IN_REVIEW, target=RETURN_VALUE(S.IN_REVIEW, S.CANDIDATE))
+    def pass_stage(self, *, next_stage: Stage | None, candidate: bool) -> str:
+        self.current_stage = next_stage
+        return S.CANDIDATE if candidate else S.IN_REVIEW
+
+    @transition(field=state, source=[S.RECOMMENDED, S.IN_REVIEW], target=S.DISQUALIFIED)
+    def disqualify(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.IN_REVIEW, S.CANDIDATE, S.IN_NOTICE], target=S.NOT_SELECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(field=state, source=S.CANDIDATE, target=S.CANDIDATE)
+    def advance_decision(self, *, next_stage: Stage) -> None:
+        self.current_stage = next_stage
+
+    @transition(field=state, source=S.CANDIDATE, target=S.IN_NOTICE)
+    def open_notice(self, *, stage: Stage) -> None:
+        self.current_stage = stage
+
+    @transition(field=state, source=S.IN_NOTICE, target=RETURN_VALUE(S.CANDIDATE, S.APPROVED))
+    def close_notice(self, *, next_stage: Stage | None, approved: bool) -> str:
+        self.current_stage = next_stage
+        return S.APPROVED if approved else S.CANDIDATE
+
+    @transition(field=state, source=S.CANDIDATE, target=S.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(field=state, source=S.APPROVED, target=S.AWARDED)
+    def award(self) -> None:
+        pass
+
+    @transition(field=state, source=S.AWARDED, target=S.REVOKED)
+    def revoke(self) -> None:
+        pass
+
+
+class ApplicationCounter(models.Model):
+    """The last number given in an edition. Incremented under a row lock in the submitting transaction, so
+    numbers have no gaps (a rolled-back submission rolls the counter back) and no duplicates."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="application_counter")
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.last_number}"
+
+
+class ApplicationTransition(models.Model):
+    """One line of an application's history: who moved it from where to where, and why. Append-only."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("from"), max_length=30, choices=ApplicationState.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=ApplicationState.choices)
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application history")
+        verbose_name_plural = _("application history")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Application history is append-only.")
+        super().save(*args, **kwargs)
+
+
+def _private_upload_path(instance: "ApplicationFile", filename: str) -> str:
+    # Stored under a random name outside the web root; the display name is kept in `name`.
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class ApplicationFile(models.Model):
+    """An uploaded file. A re-upload of a single-file kind supersedes the previous one, which is kept."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=30, choices=FileKind.choices)
+    file = models.FileField(upload_to=_private_upload_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=130)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content_type = models.CharField(_("type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application file")
+        verbose_name_plural = _("application files")
+        ordering = ["kind", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+
+class Recommendation(models.Model):
+    """A coordinator's signed opinion on an application: recommend, return for correction or decline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="recommendations")
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("decision"), max_length=20, choices=RecommendationDecision.choices)
+    opinion = models.TextField(_("opinion"))
+    letter = models.ForeignKey(
+        ApplicationFile,
+        verbose_name=_("signed letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["signed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.get_decision_display()}"

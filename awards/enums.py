@@ -8,6 +8,14 @@ class SchemeLevel(models.TextChoices):
     NATIONAL = "national", _("National")
 
 
+class RecommenderLevel(models.TextChoices):
+    """Which coordinators recommend an applicant: those of its county-level district, its city or its province."""
+
+    COUNTY = "county", _("District or county")
+    CITY = "city", _("City")
+    PROVINCE = "province", _("Province")
+
+
 class EditionCycle(models.TextChoices):
     ANNUAL = "annual", _("Every year")
     BIENNIAL = "biennial", _("Every two years")

@@ -1,7 +1,7 @@
 """Schemes and their rulebooks as data: an office can set up a new award without a programmer."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,7 @@ from .enums import (
     EditionStatus,
     EligibilityKind,
     QuotaScope,
+    RecommenderLevel,
     SchemeLevel,
     StageKind,
     Tier,
@@ -42,6 +43,13 @@ class Scheme(models.Model):
         _("office"), max_length=120, blank=True, help_text=_("The office that runs it day to day.")
     )
     edition_cycle = models.CharField(_("edition cycle"), max_length=20, choices=EditionCycle.choices)
+    number_prefix = models.CharField(
+        _("application number prefix"),
+        max_length=6,
+        unique=True,
+        help_text=_("Two to six capital letters that start this scheme's application numbers, e.g. WH."),
+        validators=[RegexValidator(r"^[A-Z]{2,6}$", _("Use two to six capital letters."))],
+    )
     edition_label = models.CharField(
         _("edition word"),
         max_length=10,
@@ -84,6 +92,16 @@ class Rulebook(models.Model):
         _("public notice (working days)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     notice_article = models.CharField(_("article on the public notice"), max_length=40, blank=True)
+    recommender_level = models.CharField(
+        _("recommended by"),
+        max_length=20,
+        choices=RecommenderLevel.choices,
+        default=RecommenderLevel.COUNTY,
+        help_text=_(
+            "The level whose coordinators recommend applicants: a district or county (city awards), a city "
+            "(provincial benchmark) or the province (national benchmark)."
+        ),
+    )
     recommendation_quota = models.PositiveSmallIntegerField(
         _("recommendations per recommending body"),
         null=True,

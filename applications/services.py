@@ -1,0 +1,408 @@
+"""Every write of the applications app. One function per transition: lock, check the right and the guard,
+transition, save, write the history and audit rows, queue the mail on commit."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import AuditAction, AuditResult, Role
+from accounts.models import User
+from accounts.rules import has_any_role
+from accounts.services import audit_record
+from awards.enums import Category, EditionStatus
+from awards.models import Edition
+
+from . import formspec
+from .eligibility import check_eligibility
+from .enums import (
+    APPLICANT_FILE_KINDS,
+    EDITABLE_STATES,
+    RECOMMENDED_OR_LATER,
+    REQUIRED_FILE_KINDS,
+    SINGLE_FILE_KINDS,
+    ApplicationState,
+    FileKind,
+    RecommendationDecision,
+)
+from .models import (
+    Application,
+    ApplicationCounter,
+    ApplicationFile,
+    ApplicationTransition,
+    Recommendation,
+)
+from .rules import can_recommend, is_applicant_of
+from .selectors import applicant_facts
+from .uploads import check_upload
+
+S = ApplicationState
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("edition", "edition__scheme", "edition__rulebook", "organisation", "individual", "recommender")
+        .get(pk=application.pk)
+    )
+
+
+def _refuse(by, application, reason: str, request=None):
+    audit_record(
+        action=AuditAction.PERMISSION_REFUSED,
+        result=AuditResult.REFUSED,
+        actor=by,
+        obj=application,
+        detail=reason,
+        request=request,
+    )
+    raise PermissionDenied(reason)
+
+
+def _record(*, application: Application, from_state: str, by, comment: str = "", request=None) -> ApplicationTransition:
+    """Save the new state, append the history and audit rows, and queue the mail once the transaction commits."""
+    application.state_changed_at = timezone.now()
+    application.save(
+        update_fields=["state", "current_stage", "number", "submitted_at", "state_changed_at", "updated_at"]
+    )
+    row = ApplicationTransition.objects.create(
+        application=application,
+        from_state=from_state,
+        to_state=application.state,
+        stage=application.current_stage,
+        actor=by,
+        comment=comment,
+    )
+    audit_record(
+        action=AuditAction.STATE_CHANGE,
+        actor=by,
+        obj=application,
+        request=request,
+        detail=f"{from_state} → {application.state}" + (f": {comment}" if comment else ""),
+    )
+    from .tasks import send_transition_mail
+
+    transaction.on_commit(lambda: send_transition_mail.delay(row.pk))
+    return row
+
+
+def _next_number(edition: Edition) -> str:
+    counter, _created = ApplicationCounter.objects.get_or_create(edition=edition)
+    counter = ApplicationCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{edition.scheme.number_prefix}-{edition.year}-{counter.last_number:04d}"
+
+
+# --- creating and editing ---------------------------------------------------------------------------------
+
+
+def application_create(*, edition: Edition, category: str, by: User, request=None) -> Application:
+    """Start a draft application of `by` (a unit's account or an individual) to an open edition.
+
+    Side effects: inserts the draft and a CREATE audit row. Refuses a second live application of the same
+    applicant to the same edition, an edition not open for applications, a category the scheme does not have,
+    and an applicant outside the scheme's region.
+    """
+    if not has_any_role(by, Role.APPLICANT):
+        _refuse(by, edition, "only applicants create applications", request)
+    today = timezone.localdate()
+    scheme = edition.scheme
+    errors = []
+    if edition.status != EditionStatus.OPEN or not (edition.application_opens <= today <= edition.application_closes):
+        errors.append(
+            _("%(edition)s takes applications from %(opens)s to %(closes)s; it is not open now.")
+            % {"edition": edition, "opens": edition.application_opens, "closes": edition.application_closes}
+        )
+    if category not in scheme.categories:
+        errors.append(
+            _("%(scheme)s does not take applications from individuals.") % {"scheme": scheme.short_name}
+            if category == Category.INDIVIDUAL
+            else _("%(scheme)s does not take applications from units.") % {"scheme": scheme.short_name}
+        )
+    if category == Category.UNIT:
+        organisation = by.organisation
+        profile = getattr(organisation, "unit_profile", None) if organisation else None
+        if profile is None:
+            errors.append(_("Register your unit's details before applying as a unit."))
+        district, key, individual = (organisation.district if organisation else None), f"org:{by.organisation_id}", None
+    else:
+        individual = getattr(by, "individual_profile", None)
+        organisation = None
+        if individual is None:
+            errors.append(_("Register your personal details before applying as an individual."))
+        district, key = (individual.district if individual else None), f"person:{by.pk}"
+    if errors:
+        raise ValidationError(errors)
+    if not district.is_within(scheme.region):
+        raise ValidationError(
+            _("%(scheme)s is open to applicants in %(region)s; your district is %(district)s.")
+            % {"scheme": scheme.short_name, "region": scheme.region, "district": district}
+        )
+    recommender = district.recommender_at(edition.rulebook.recommender_level)
+    if recommender is None:
+        raise ValidationError(_("No recommending body is set up for your district; please contact the award office."))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                edition=edition,
+                category=category,
+                owner=by,
+                organisation=organisation,
+                individual=individual,
+                applicant_key=key,
+                recommender=recommender,
+            )
+    except IntegrityError:
+        existing = (
+            Application.objects.filter(edition=edition, applicant_key=key)
+            .exclude(state__in=[S.WITHDRAWN, S.NOT_RECOMMENDED, S.DISQUALIFIED, S.NOT_SELECTED, S.REVOKED])
+            .first()
+        )
+        raise ValidationError(
+            _("You already have an application to %(edition)s (%(number)s); continue that one.")
+            % {"edition": edition, "number": (existing.number if existing and existing.number else _("draft"))}
+        ) from None
+    audit_record(action=AuditAction.CREATE, actor=by, obj=application, request=request)
+    return application
+
+
+def application_save_draft(
+    *,
+    application: Application,
+    by: User,
+    form_data: dict,
+    profitable_years: int | None,
+    accident_free_declared: bool,
+    violation_free_declared: bool,
+    request=None,
+) -> Application:
+    """Save the form as it is; nothing is required yet. Side effects: updates the application, audit row."""
+    with transaction.atomic():
+        application = _locked(application)
+        if not is_applicant_of(by, application):
+            _refuse(by, application, "not the applicant", request)
+        if application.state not in EDITABLE_STATES:
+            raise ValidationError(_("This application can no longer be changed."))
+        allowed = {name: max_length for name, _label, _req, max_length in formspec.fields_for(application.category)}
+        application.form_data = {name: str(form_data.get(name, ""))[:limit] for name, limit in allowed.items()}
+        application.profitable_years = profitable_years
+        application.accident_free_declared = accident_free_declared
+        application.violation_free_declared = violation_free_declared
+        application.save(
+            update_fields=[
+                "form_data",
+                "profitable_years",
+                "accident_free_declared",
+                "violation_free_declared",
+                "updated_at",
+            ]
+        )
+        audit_record(action=AuditAction.UPDATE, actor=by, obj=application, detail="draft saved", request=request)
+    return application
+
+
+def _store_file(*, application: Application, kind: str, uploaded, by: User) -> ApplicationFile:
+    used = application.files.filter(superseded_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
+    checked = check_upload(uploaded, used_bytes=used)
+    now = timezone.now()
+    if kind in SINGLE_FILE_KINDS:
+        application.files.filter(kind=kind, superseded_at__isnull=True).update(superseded_at=now)
+    stored = ApplicationFile(
+        application=application,
+        kind=kind,
+        name=checked.name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+        uploaded_by=by,
+    )
+    stored.file.save(checked.name, uploaded, save=False)
+    stored.save()
+    return stored
+
+
+def application_file_upload(
+    *, application: Application, by: User, kind: str, uploaded, request=None
+) -> ApplicationFile:
+    """Check an upload by its content and store it outside the web root.
+
+    Side effects: writes the file, inserts an ApplicationFile (a single-file kind supersedes the current one,
+    which stays as history), audit row. Nothing is stored when the upload is refused.
+    """
+    if kind not in APPLICANT_FILE_KINDS:
+        raise ValidationError(_("Unknown kind of file."))
+    with transaction.atomic():
+        application = _locked(application)
+        if not is_applicant_of(by, application):
+            _refuse(by, application, "not the applicant", request)
+        if application.state not in EDITABLE_STATES:
+            raise ValidationError(_("This application can no longer be changed."))
+        stored = _store_file(application=application, kind=kind, uploaded=uploaded, by=by)
+        audit_record(action=AuditAction.CREATE, actor=by, obj=stored, detail=f"{kind} {stored.sha256}", request=request)
+    return stored
+
+
+def application_file_remove(*, file: ApplicationFile, by: User, request=None) -> None:
+    """Take a file off the application (it stays as history). Side effects: marks it superseded, audit row."""
+    with transaction.atomic():
+        application = _locked(file.application)
+        if not is_applicant_of(by, application):
+            _refuse(by, application, "not the applicant", request)
+        if application.state not in EDITABLE_STATES:
+            raise ValidationError(_("This application can no longer be changed."))
+        ApplicationFile.objects.filter(pk=file.pk, superseded_at__isnull=True).update(superseded_at=timezone.now())
+        audit_record(action=AuditAction.UPDATE, actor=by, obj=file, detail="removed", request=request)
+
+
+# --- transitions ------------------------------------------------------------------------------------------
+
+
+def application_submit(*, application: Application, by: User, request=None) -> Application:
+    """Submit (or resubmit after a return) to the recommending district.
+
+    Refuses, naming every reason: a closed window or passed deadline (the draft is kept), eligibility failures
+    with their articles, missing required fields or files, and a second submission.
+    Side effects: gives the application its number on first submission (no gaps, no duplicates), transition
+    to SUBMITTED, history and audit rows, mail to the applicant and the district's coordinators.
+    """
+    with transaction.atomic():
+        application = _locked(application)
+        if not is_applicant_of(by, application):
+            _refuse(by, application, "not the applicant", request)
+        if application.state not in EDITABLE_STATES:
+            raise ValidationError(
+                _("This application was already submitted on %(date)s.")
+                % {"date": timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")}
+                if application.submitted_at
+                else _("This application can no longer be submitted.")
+            )
+        today = timezone.localdate()
+        failures = check_eligibility(
+            edition=application.edition, facts=applicant_facts(application=application), on=today
+        )
+        errors = [failure.message for failure in failures]
+        missing = formspec.missing_fields(application.category, application.form_data)
+        if missing:
+            errors.append(_("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
+        present = set(application.files.filter(superseded_at__isnull=True).values_list("kind", flat=True))
+        for kind in REQUIRED_FILE_KINDS:
+            if kind not in present:
+                errors.append(_("Upload the %(kind)s.") % {"kind": FileKind(kind).label})
+        if errors:
+            raise ValidationError(errors)
+        from_state = application.state
+        if not application.number:
+            application.number = _next_number(application.edition)
+        application.submitted_at = timezone.now()
+        application.submit()
+        _record(application=application, from_state=from_state, by=by, request=request)
+    return application
+
+
+def application_withdraw(*, application: Application, by: User, reason: str = "", request=None) -> Application:
+    """The applicant withdraws before the office takes over. Side effects: transition, history, audit, mail."""
+    with transaction.atomic():
+        application = _locked(application)
+        if not is_applicant_of(by, application):
+            _refuse(by, application, "not the applicant", request)
+        if application.state not in (S.DRAFT, S.SUBMITTED, S.RETURNED):
+            raise ValidationError(_("This application can no longer be withdrawn."))
+        from_state = application.state
+        application.withdraw()
+        _record(application=application, from_state=from_state, by=by, comment=reason, request=request)
+    return application
+
+
+def _coordinator_decision(
+    *, application: Application, by: User, decision: str, opinion: str, letter=None, request=None
+) -> Application:
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationError(_("Write the opinion (for a return or a refusal: the reason)."))
+    with transaction.atomic():
+        quota = None
+        if decision == RecommendationDecision.RECOMMEND:
+            # Lock the edition first: every recommendation of the edition queues here, so two coordinators
+            # clicking at once cannot both take the last place.
+            edition = Edition.objects.select_for_update().select_related("rulebook").get(pk=application.edition_id)
+            quota = edition.rulebook.recommendation_quota
+        application = _locked(application)
+        if not can_recommend(by, application):
+            _refuse(by, application, "not a coordinator of this district", request)
+        if application.state != S.SUBMITTED:
+            raise ValidationError(
+                _("This application is “%(state)s”; only submitted applications can be decided.")
+                % {"state": application.get_state_display()}
+            )
+        if quota is not None:
+            used = Application.objects.filter(
+                edition_id=application.edition_id,
+                recommender_id=application.recommender_id,
+                state__in=sorted(RECOMMENDED_OR_LATER),
+            ).count()
+            if used >= quota:
+                raise ValidationError(
+                    _("%(district)s has already recommended %(used)d of its %(quota)d places (%(article)s).")
+                    % {
+                        "district": application.recommender,
+                        "used": used,
+                        "quota": quota,
+                        "article": application.edition.rulebook.recommendation_quota_article,
+                    }
+                )
+        stored_letter = None
+        if letter is not None:
+            stored_letter = _store_file(
+                application=application, kind=FileKind.RECOMMENDATION_LETTER, uploaded=letter, by=by
+            )
+        Recommendation.objects.create(
+            application=application,
+            district=application.recommender,
+            decision=decision,
+            opinion=opinion,
+            letter=stored_letter,
+            signed_by=by,
+        )
+        from_state = application.state
+        {
+            RecommendationDecision.RECOMMEND: application.recommend,
+            RecommendationDecision.RETURN: application.return_for_correction,
+            RecommendationDecision.DECLINE: application.decline,
+        }[RecommendationDecision(decision)]()
+        _record(application=application, from_state=from_state, by=by, comment=opinion, request=request)
+    return application
+
+
+def application_recommend(
+    *, application: Application, by: User, opinion: str, letter=None, request=None
+) -> Application:
+    """The district recommends, with a signed opinion and an optional scanned letter, within the scheme's
+    recommendation quota. Side effects: recommendation row, letter file, transition, history, audit, mail."""
+    return _coordinator_decision(
+        application=application,
+        by=by,
+        decision=RecommendationDecision.RECOMMEND,
+        opinion=opinion,
+        letter=letter,
+        request=request,
+    )
+
+
+def application_return(*, application: Application, by: User, opinion: str, request=None) -> Application:
+    """The district returns the application for correction; the applicant edits and resubmits.
+    Side effects: recommendation row, transition, history, audit, mail."""
+    return _coordinator_decision(
+        application=application, by=by, decision=RecommendationDecision.RETURN, opinion=opinion, request=request
+    )
+
+
+def application_decline(*, application: Application, by: User, reason: str, request=None) -> Application:
+    """The district declines to recommend, with the reason. Side effects: as for a return."""
+    return _coordinator_decision(
+        application=application, by=by, decision=RecommendationDecision.DECLINE, opinion=reason, request=request
+    )

@@ -1,0 +1,392 @@
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
+from django.utils import timezone, translation
+
+from accounts.enums import AuditAction, Role
+from accounts.models import AuditEvent
+from applications import services
+from applications.enums import ApplicationState, FileKind, RecommendationDecision
+from applications.models import Application, ApplicationFile, ApplicationTransition, Recommendation
+from tests.applications.conftest import FILLED_FORM, make_coordinator, make_edition, make_unit_applicant
+from tests.factories import UserFactory
+
+S = ApplicationState
+pytestmark = pytest.mark.django_db
+
+
+def ready_draft(applicant, edition, pdf_upload, *, form=FILLED_FORM, declarations=True):
+    application = services.application_create(edition=edition, category="unit", by=applicant)
+    services.application_save_draft(
+        application=application,
+        by=applicant,
+        form_data=form,
+        profitable_years=3,
+        accident_free_declared=declarations,
+        violation_free_declared=declarations,
+    )
+    services.application_file_upload(
+        application=application, by=applicant, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
+    )
+    return application
+
+
+def submitted(applicant, edition, pdf_upload):
+    application = ready_draft(applicant, edition, pdf_upload)
+    return services.application_submit(application=application, by=applicant)
+
+
+def history(application):
+    return list(ApplicationTransition.objects.filter(application=application).values_list("from_state", "to_state"))
+
+
+# --- the lifecycle is declared once and protected -----------------------------------------------------------
+
+
+def test_state_cannot_be_assigned_by_hand(unit_applicant, weihai_edition):
+    application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    with pytest.raises(AttributeError):
+        application.state = S.AWARDED
+    application.refresh_from_db()
+    assert application.state == S.DRAFT
+
+
+def test_history_rows_are_append_only(unit_applicant, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    row = ApplicationTransition.objects.get(application=application)
+    row.comment = "changed"
+    with pytest.raises(PermissionError):
+        row.save()
+
+
+# --- creating ---------------------------------------------------------------------------------------------
+
+
+def test_create_draft_sets_recommender_and_key(unit_applicant, weihai_edition):
+    application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    assert (application.state, application.number, application.recommender.code, application.applicant_key) == (
+        S.DRAFT,
+        None,
+        "371002",
+        f"org:{unit_applicant.organisation_id}",
+    )
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(application.pk)).count() == 1
+
+
+def test_create_second_live_application_refused_for_the_same_unit(unit_applicant, weihai_edition):
+    services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    colleague = UserFactory(roles=[Role.APPLICANT], organisation=unit_applicant.organisation)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_create(edition=weihai_edition, category="unit", by=colleague)
+    assert "You already have an application" in caught.value.messages[0]
+    assert Application.objects.count() == 1
+
+
+def test_create_after_withdrawal_allowed(unit_applicant, weihai_edition):
+    first = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    services.application_withdraw(application=first, by=unit_applicant, reason="重新申报")
+    second = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    assert second.pk != first.pk
+    assert Application.objects.get(pk=first.pk).state == S.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("case", "fragment"),
+    [
+        pytest.param("closed-window", "is not open now", id="edition-window-passed"),
+        pytest.param("draft-edition", "is not open now", id="edition-not-opened"),
+        pytest.param("outside-region", "is open to applicants in", id="weihai-art3-city-applicants-only"),
+        pytest.param("individual-benchmark", "does not take applications from individuals", id="benchmark-units-only"),
+    ],
+)
+def test_create_refused_with_reason(db, case, fragment):
+    today = timezone.localdate()
+    applicant = make_unit_applicant()
+    edition = make_edition()
+    category = "unit"
+    if case == "closed-window":
+        edition = make_edition(
+            year=today.year - 1,
+            opens=today - timedelta(days=60),
+            closes=today - timedelta(days=1),
+            recommend=today + timedelta(days=5),
+        )
+    elif case == "draft-edition":
+        edition = make_edition(year=today.year + 1, status="draft")
+    elif case == "outside-region":
+        applicant = make_unit_applicant("370303")  # Zibo, Zhangdian
+    elif case == "individual-benchmark":
+        edition = make_edition(
+            "national-benchmark",
+            year=2022,
+            opens=date(2022, 1, 1),
+            closes=date(2022, 12, 31),
+            recommend=date(2022, 12, 31),
+        )
+        category = "individual"
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_create(edition=edition, category=category, by=applicant)
+    assert any(fragment in message for message in caught.value.messages)
+
+
+def test_create_by_wrong_role_refused_and_audited(coordinator, weihai_edition):
+    with pytest.raises(PermissionDenied):
+        services.application_create(edition=weihai_edition, category="unit", by=coordinator)
+    assert AuditEvent.objects.filter(action=AuditAction.PERMISSION_REFUSED, actor=coordinator).count() == 1
+
+
+# --- submitting -------------------------------------------------------------------------------------------
+
+
+def test_submit_numbers_records_and_mails(
+    unit_applicant, coordinator, weihai_edition, pdf_upload, django_capture_on_commit_callbacks
+):
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=application, by=unit_applicant)
+    application.refresh_from_db()
+    assert (application.state, application.number) == (S.SUBMITTED, f"WH-{weihai_edition.year}-0001")
+    assert history(application) == [(S.DRAFT, S.SUBMITTED)]
+    row = ApplicationTransition.objects.get(application=application)
+    assert row.actor == unit_applicant
+    assert AuditEvent.objects.filter(action=AuditAction.STATE_CHANGE, object_id=str(application.pk)).get().detail == (
+        "draft → submitted"
+    )
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == sorted([unit_applicant.email, coordinator.email])
+    assert application.number in mail.outbox[0].subject
+
+
+def test_submit_twice_gives_one_submission(unit_applicant, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=unit_applicant)
+    assert "already submitted" in caught.value.messages[0]
+    assert history(application) == [(S.DRAFT, S.SUBMITTED)]
+
+
+def test_submit_after_deadline_refused_and_draft_kept(unit_applicant, weihai_edition, pdf_upload):
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    type(weihai_edition).objects.filter(pk=weihai_edition.pk).update(application_closes=yesterday)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=unit_applicant)
+    assert any(yesterday.isoformat() in message for message in caught.value.messages)
+    application.refresh_from_db()
+    assert (application.state, application.number, application.form_data) == (S.DRAFT, None, FILLED_FORM)
+
+
+def test_submit_lists_every_missing_piece(unit_applicant, weihai_edition):
+    application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=unit_applicant)
+    messages = caught.value.messages
+    assert any("Fill in:" in m and "Overview of the unit" in m for m in messages)
+    assert any("Upload the Self-evaluation report" in m for m in messages)
+    assert any("第十条第（五）项" in m for m in messages)  # accident-free declaration not made
+    assert Application.objects.get(pk=application.pk).state == S.DRAFT
+
+
+def test_submit_ineligible_unit_told_the_article(db, weihai_edition, pdf_upload):
+    young = make_unit_applicant(operating_since=timezone.localdate() - timedelta(days=4 * 365))
+    application = ready_draft(young, weihai_edition, pdf_upload)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=young)
+    assert any("第十条第（一）项" in m for m in caught.value.messages)
+
+
+def test_numbers_have_no_gaps_when_a_submission_fails(db, weihai_edition, pdf_upload):
+    first = submitted(make_unit_applicant(), weihai_edition, pdf_upload)
+    failing_applicant = make_unit_applicant()
+    failing = services.application_create(edition=weihai_edition, category="unit", by=failing_applicant)
+    with pytest.raises(ValidationError):
+        services.application_submit(application=failing, by=failing_applicant)
+    third = submitted(make_unit_applicant(), weihai_edition, pdf_upload)
+    year = weihai_edition.year
+    assert [first.number, third.number] == [f"WH-{year}-0001", f"WH-{year}-0002"]
+
+
+def test_submit_by_someone_else_refused(unit_applicant, weihai_edition, pdf_upload):
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    stranger = make_unit_applicant()
+    with pytest.raises(PermissionDenied):
+        services.application_submit(application=application, by=stranger)
+    assert Application.objects.get(pk=application.pk).state == S.DRAFT
+
+
+# --- files ------------------------------------------------------------------------------------------------
+
+
+def test_reupload_replaces_with_history(unit_applicant, weihai_edition, pdf_upload):
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    services.application_file_upload(
+        application=application, by=unit_applicant, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload("第二版.pdf")
+    )
+    files = ApplicationFile.objects.filter(application=application, kind=FileKind.SELF_EVALUATION).order_by("id")
+    assert [(f.name, f.is_current) for f in files] == [("自评报告.pdf", False), ("第二版.pdf", True)]
+
+
+def test_upload_refused_stores_nothing(unit_applicant, weihai_edition):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        services.application_file_upload(
+            application=application, by=unit_applicant, kind=FileKind.EVIDENCE, uploaded=exe
+        )
+    assert ApplicationFile.objects.count() == 0
+
+
+def test_files_cannot_change_after_submission(unit_applicant, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    with pytest.raises(ValidationError):
+        services.application_file_upload(
+            application=application, by=unit_applicant, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
+        )
+
+
+# --- the district ------------------------------------------------------------------------------------------
+
+
+def test_return_then_resubmit_keeps_number_and_history(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    services.application_return(application=application, by=coordinator, opinion="请补充近三年质量指标数据。")
+    application.refresh_from_db()
+    assert application.state == S.RETURNED
+    services.application_save_draft(
+        application=application,
+        by=unit_applicant,
+        form_data={**FILLED_FORM, "main_indicators": "已补充。"},
+        profitable_years=3,
+        accident_free_declared=True,
+        violation_free_declared=True,
+    )
+    services.application_submit(application=application, by=unit_applicant)
+    application.refresh_from_db()
+    assert (application.state, application.number) == (S.SUBMITTED, f"WH-{weihai_edition.year}-0001")
+    assert history(application) == [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.RETURNED), (S.RETURNED, S.SUBMITTED)]
+    assert Recommendation.objects.get(application=application).decision == RecommendationDecision.RETURN
+
+
+def test_recommend_with_letter(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    services.application_recommend(
+        application=application, by=coordinator, opinion="同意推荐。", letter=pdf_upload("推荐函.pdf")
+    )
+    application.refresh_from_db()
+    recommendation = Recommendation.objects.get(application=application)
+    assert (application.state, recommendation.opinion, recommendation.letter.name, recommendation.signed_by) == (
+        S.RECOMMENDED,
+        "同意推荐。",
+        "推荐函.pdf",
+        coordinator,
+    )
+    assert recommendation.letter.kind == FileKind.RECOMMENDATION_LETTER
+
+
+def test_decline_needs_a_reason(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    with pytest.raises(ValidationError):
+        services.application_decline(application=application, by=coordinator, reason="  ")
+    services.application_decline(application=application, by=coordinator, reason="近三年发生质量投诉。")
+    application.refresh_from_db()
+    assert application.state == S.NOT_RECOMMENDED
+
+
+def test_coordinator_of_another_district_refused(unit_applicant, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    other = make_coordinator("371003")
+    with pytest.raises(PermissionDenied):
+        services.application_recommend(application=application, by=other, opinion="同意")
+    assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
+def test_recommend_only_submitted(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    with pytest.raises(ValidationError):
+        services.application_recommend(application=application, by=coordinator, opinion="同意")
+
+
+def test_recommendation_quota_enforced(db, coordinator, weihai_edition, pdf_upload):
+    rulebook = weihai_edition.rulebook
+    rulebook.recommendation_quota = 1
+    rulebook.recommendation_quota_article = "测试条款"
+    rulebook.save()
+    first = submitted(make_unit_applicant(), weihai_edition, pdf_upload)
+    second = submitted(make_unit_applicant(), weihai_edition, pdf_upload)
+    services.application_recommend(application=first, by=coordinator, opinion="同意")
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_recommend(application=second, by=coordinator, opinion="同意")
+    assert "already recommended 1 of its 1 places (测试条款)" in caught.value.messages[0]
+    assert Application.objects.get(pk=second.pk).state == S.SUBMITTED
+
+
+# --- concurrency (real row locks need PostgreSQL) ------------------------------------------------------------
+
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+
+
+def _run_in_threads(functions):
+    errors, barrier = [], threading.Barrier(len(functions))
+
+    def run(function):
+        try:
+            barrier.wait(timeout=10)
+            function()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_get_unique_gapless_numbers(pdf_upload):
+    edition = make_edition()
+    drafts = [ready_draft(make_unit_applicant(), edition, pdf_upload) for _ in range(8)]
+    errors = _run_in_threads([lambda a=a: services.application_submit(application=a, by=a.owner) for a in drafts])
+    assert errors == []
+    numbers = sorted(Application.objects.values_list("number", flat=True))
+    assert numbers == [f"WH-{edition.year}-{n:04d}" for n in range(1, 9)]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_submit_gives_one_submission(pdf_upload):
+    edition = make_edition()
+    applicant = make_unit_applicant()
+    draft = ready_draft(applicant, edition, pdf_upload)
+    errors = _run_in_threads([lambda: services.application_submit(application=draft, by=applicant)] * 2)
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert history(draft) == [(S.DRAFT, S.SUBMITTED)]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_recommendations_respect_quota(pdf_upload):
+    edition = make_edition()
+    rulebook = edition.rulebook
+    rulebook.recommendation_quota = 1
+    rulebook.save()
+    first_coordinator, second_coordinator = make_coordinator(), make_coordinator()
+    applications = [submitted(make_unit_applicant(), edition, pdf_upload) for _ in range(2)]
+    errors = _run_in_threads(
+        [
+            lambda: services.application_recommend(application=applications[0], by=first_coordinator, opinion="同意"),
+            lambda: services.application_recommend(application=applications[1], by=second_coordinator, opinion="同意"),
+        ]
+    )
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert Application.objects.filter(state=S.RECOMMENDED).count() == 1
