@@ -352,7 +352,7 @@ def _run_in_threads(functions):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_get_unique_gapless_numbers(pdf_upload):
     edition = make_edition()
     drafts = [ready_draft(make_unit_applicant(), edition, pdf_upload) for _ in range(8)]
@@ -363,7 +363,7 @@ def test_concurrent_submissions_get_unique_gapless_numbers(pdf_upload):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_double_submit_gives_one_submission(pdf_upload):
     edition = make_edition()
     applicant = make_unit_applicant()
@@ -374,7 +374,7 @@ def test_concurrent_double_submit_gives_one_submission(pdf_upload):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_recommendations_respect_quota(pdf_upload):
     edition = make_edition()
     rulebook = edition.rulebook

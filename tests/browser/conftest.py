@@ -18,8 +18,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # One browser per test: Playwright's sync API keeps an event loop running in this thread while it is open,
+    # and inside that loop Django hands out fresh connection objects, which breaks serialized_rollback (the
+    # restore of the reference data that an earlier transactional test flushed) for every later test.
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test`, which installs it as root.")
     # Playwright's sync API runs an event loop in this thread; Django must still allow the ORM calls of the test.
@@ -32,6 +35,11 @@ def browser():
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             yield browser
             browser.close()
+            # Close the connections the test opened inside Playwright's loop context; left open they would
+            # stop the test database from being dropped at the end of the run.
+            from django.db import connections
+
+            connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

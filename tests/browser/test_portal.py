@@ -3,7 +3,7 @@ import pytest
 from accounts.enums import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_browser_login_dashboard_schemes_and_logout(page):
