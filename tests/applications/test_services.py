@@ -390,3 +390,88 @@ def test_concurrent_recommendations_respect_quota(pdf_upload):
     )
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert Application.objects.filter(state=S.RECOMMENDED).count() == 1
+
+
+# --- individuals -------------------------------------------------------------------------------------------
+
+
+def make_individual(district_code="371002", *, since=date(2010, 5, 1)):
+    from accounts.models import District
+    from applications.models import IndividualProfile
+
+    user = UserFactory(roles=[Role.APPLICANT])
+    IndividualProfile.objects.create(
+        user=user,
+        full_name="李质量",
+        employer_name="威海示范精工有限公司",
+        district=District.objects.get(code=district_code),
+        quality_work_since=since,
+    )
+    return user
+
+
+INDIVIDUAL_FORM = {"summary": "从事质量工作十六年。", "contributions": "主持质量攻关项目。", "recognition": ""}
+
+
+def test_individual_applies_and_is_keyed_by_person(weihai_edition, pdf_upload, coordinator):
+    person = make_individual()
+    application = services.application_create(edition=weihai_edition, category="individual", by=person)
+    assert (application.applicant_key, application.organisation, application.recommender.code) == (
+        f"person:{person.pk}",
+        None,
+        "371002",
+    )
+    services.application_save_draft(
+        application=application,
+        by=person,
+        form_data=INDIVIDUAL_FORM,
+        profitable_years=None,
+        accident_free_declared=True,
+        violation_free_declared=True,
+    )
+    services.application_file_upload(
+        application=application, by=person, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
+    )
+    services.application_submit(application=application, by=person)
+    application.refresh_from_db()
+    assert (application.state, application.applicant_name) == (S.SUBMITTED, "李质量")
+
+
+def test_individual_with_nine_years_told_weihai_art12(weihai_edition, pdf_upload):
+    person = make_individual(since=timezone.localdate() - timedelta(days=9 * 365 + 10))
+    application = services.application_create(edition=weihai_edition, category="individual", by=person)
+    services.application_save_draft(
+        application=application,
+        by=person,
+        form_data=INDIVIDUAL_FORM,
+        profitable_years=None,
+        accident_free_declared=True,
+        violation_free_declared=True,
+    )
+    services.application_file_upload(
+        application=application, by=person, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=person)
+    assert [m for m in caught.value.messages if "第十二条第（二）项" in m and "10 years required" in m]
+
+
+def test_past_winner_refused_by_weihai_art6(unit_applicant, weihai_edition, pdf_upload):
+    earlier = make_edition(
+        year=2024, status="finished", opens=date(2024, 3, 1), closes=date(2024, 4, 30), recommend=date(2024, 5, 31)
+    )
+    Application.objects.create(
+        edition=earlier,
+        category="unit",
+        owner=unit_applicant,
+        organisation=unit_applicant.organisation,
+        applicant_key=f"org:{unit_applicant.organisation_id}",
+        recommender=earlier.scheme.region.children.first(),
+        state=S.AWARDED,
+        number="WH-2024-0003",
+        awarded_on=date(2024, 12, 20),
+    )
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=unit_applicant)
+    assert [m for m in caught.value.messages if "第六条第二款" in m and "2024" in m]
