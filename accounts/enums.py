@@ -54,3 +54,4 @@ class AuditAction(models.TextChoices):
     STATE_CHANGE = "state_change", _("State change")
     CREATE = "create", _("Create")
     UPDATE = "update", _("Update")
+    EXPORT = "export", _("Export or download")

@@ -11,10 +11,10 @@ from accounts.enums import AuditAction, AuditResult, Role
 from accounts.models import User
 from accounts.rules import has_any_role
 from accounts.services import audit_record
-from awards.enums import Category, EditionStatus
+from awards.enums import Category, EditionStatus, StageKind
 from awards.models import Edition
 
-from . import formspec
+from . import formspec, pipeline
 from .eligibility import check_eligibility
 from .enums import (
     APPLICANT_FILE_KINDS,
@@ -334,6 +334,11 @@ def _coordinator_decision(
         application = _locked(application)
         if not can_recommend(by, application):
             _refuse(by, application, "not a coordinator of this district", request)
+        if not pipeline.has_stage(application.edition.rulebook, StageKind.DISTRICT_RECOMMENDATION):
+            raise ValidationError(
+                _("The procedure of %(scheme)s has no recommendation stage; there is nothing to decide here.")
+                % {"scheme": application.edition.scheme.short_name}
+            )
         if application.state != S.SUBMITTED:
             raise ValidationError(
                 _("This application is “%(state)s”; only submitted applications can be decided.")

@@ -475,3 +475,26 @@ def test_past_winner_refused_by_weihai_art6(unit_applicant, weihai_edition, pdf_
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.application_submit(application=application, by=unit_applicant)
     assert [m for m in caught.value.messages if "第六条第二款" in m and "2024" in m]
+
+
+def test_recommendation_follows_the_pipeline_data(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    from awards.models import Stage
+
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    Stage.objects.filter(rulebook=weihai_edition.rulebook, kind="district_recommendation").delete()
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_recommend(application=application, by=coordinator, opinion="同意")
+    assert "has no recommendation stage" in caught.value.messages[0]
+    assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
+def test_pipeline_next_stage_by_phase(weihai_edition):
+    from applications import pipeline
+
+    rulebook = weihai_edition.rulebook
+    first_review = pipeline.next_stage(rulebook, None, phase="review")
+    assert first_review.kind == "public_opinion"
+    after_defence = pipeline.next_stage(rulebook, rulebook.stages.get(kind="oral_defence"))
+    assert after_defence.kind == "candidate_list"
+    notice = rulebook.stages.get(kind="public_notice")
+    assert pipeline.next_stage(rulebook, notice).kind == "leading_group"  # Weihai art. 15: notice first
