@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from applications.urls import register_urlpatterns
+
 admin.site.site_header = "质量奖评审管理门户"
 admin.site.site_title = "质量奖评审管理门户"
 
@@ -9,6 +11,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="awards:scheme_list", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
     path("schemes/", include("awards.urls")),
+    path("applications/", include("applications.urls")),
+    path("register/", include((register_urlpatterns, "register"))),
+    path("exports/", include("applications.urls_exports")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/admin/", admin.site.urls),
 ]

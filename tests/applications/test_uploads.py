@@ -158,7 +158,8 @@ def test_check_upload_disk_file_hashed_across_chunks():
     ],
 )
 def test_check_upload_type_not_allowed_refused(name, data):
-    error = rejection(upload(name, data))
+    with translation.override("en"):
+        error = rejection(upload(name, data))
 
     assert error.code == "type_not_allowed"
     with translation.override("en"):

@@ -314,7 +314,9 @@ def test_scheme_admin_changelist_query_count_constant(client, office, scheme, ma
     few = changelist_queries(client, url)
     for i in range(10):
         other = Scheme.objects.create(
-            code=f"test-scheme-{i}", number_prefix="TS" + "ABCDEFGHIJ"[i], name=f"测试奖{i}", short_name=f"奖{i}", level=SchemeLevel.CITY,
+            code=f"test-scheme-{i}",
+            number_prefix="TS" + "ABCDEFGHIJ"[i],
+            name=f"测试奖{i}", short_name=f"奖{i}", level=SchemeLevel.CITY,
             organiser="测试", edition_cycle=EditionCycle.ANNUAL, categories=[Category.UNIT],
         )
         Rulebook.objects.create(

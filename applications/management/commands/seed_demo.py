@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import District, Organisation, User
-from accounts.services import user_assign_roles
+from accounts.services import coordinator_grant_district, user_assign_roles
 from awards.enums import EditionStatus
 from awards.models import Edition, Scheme
+
+from ...models import UnitProfile
 
 DEMO_PASSWORD = "Demo@Portal2026"
 
@@ -52,8 +54,32 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             user_assign_roles(user=user, roles=roles)
+        self._unit_profile(organisation)
+        self._coordinator_district()
         self._editions()
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready (password {DEMO_PASSWORD})."))
+
+    def _unit_profile(self, organisation):
+        UnitProfile.objects.get_or_create(
+            organisation=organisation,
+            defaults={
+                "industry": "通用设备制造业",
+                "founded_on": date(2012, 3, 15),
+                "operating_since": date(2012, 9, 1),
+                "four_new_field": False,
+                "independent_legal_person": True,
+                "encouraged_tags": ["sme", "high_tech"],
+                "contact_name": "刘质量",
+                "contact_phone": "0631-5201234",
+            },
+        )
+
+    def _coordinator_district(self):
+        coordinator = User.objects.get(username="demo-coordinator")
+        district = District.objects.get(code="371002")
+        # Granting again would only add another audit row; the permission is there already.
+        if not coordinator.has_perm("accounts.recommend_in_district", district):
+            coordinator_grant_district(user=coordinator, district=district)
 
     def _editions(self):
         today = timezone.localdate()
