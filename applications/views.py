@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.enums import Role
+from accounts.enums import AuditAction, Role
 from accounts.rules import has_any_role, role_required
 from accounts.selectors import districts_active
+from accounts.services import audit_record
 from awards.enums import Category, EditionStatus
 from awards.selectors import schemes_public
 
@@ -380,6 +381,7 @@ def file_download(request, pk: int):
         handle = file.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    audit_record(action=AuditAction.EXPORT, obj=file, detail=f"download {file.sha256}", request=request)
     response = FileResponse(handle, as_attachment=True, filename=file.name, content_type=file.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
