@@ -37,3 +37,14 @@ def login(client):
         return client
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag_reset():
+    """Eager tasks run in several threads at once (the concurrency tests) race on Celery's process-wide
+    "joining would block" flag and can leave it set, which would make a later test's result.get() refuse.
+    Production runs tasks in workers, not eagerly, so only the tests need this."""
+    yield
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
