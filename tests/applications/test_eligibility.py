@@ -76,6 +76,12 @@ def award(code, year, revoked_on=None) -> tuple[PastAward, ...]:
     return (PastAward(scheme_code=code, edition_year=year, awarded_on=date(year, 12, 1), revoked_on=revoked_on),)
 
 
+# The national benchmark reaches Shandong's enterprises through the cities, from earlier provincial benchmarks
+# (the province's 2021 notice, part 二（一）).
+PROVINCIAL_2021 = (PastAward(scheme_code="shandong-benchmark", edition_year=2021, awarded_on=date(2021, 12, 1)),)
+NOTICE_2_1 = "鲁工信2021年通知二（一）"
+
+
 def found(failures: list[Failure]) -> list[tuple[str, str]]:
     return [(f.kind, f.article) for f in failures]
 
@@ -264,18 +270,18 @@ RULE_CASES = [
                  id="shandong-no-operating-accident-violation-or-repeat-rule-passes"),
 
     # National benchmark 2022 art. 9(1).
-    pytest.param(NATIONAL, facts(UNIT, profitable_years=3), [], [],
+    pytest.param(NATIONAL, facts(UNIT, profitable_years=3, past_awards=PROVINCIAL_2021), [], [],
                  id="national-第九条第（一）项-profitable-3y-exact-passes"),
-    pytest.param(NATIONAL, facts(UNIT, profitable_years=2),
+    pytest.param(NATIONAL, facts(UNIT, profitable_years=2, past_awards=PROVINCIAL_2021),
                  [(K.PROFITABLE_YEARS, "第九条第（一）项")], ["profitable for 2 consecutive years", "3 consecutive"],
                  id="national-第九条第（一）项-profitable-2y-fails"),
-    pytest.param(NATIONAL, facts(UNIT, profitable_years=1),
+    pytest.param(NATIONAL, facts(UNIT, profitable_years=1, past_awards=PROVINCIAL_2021),
                  [(K.PROFITABLE_YEARS, "第九条第（一）项")], ["profitable for 1 consecutive year;"],
                  id="national-第九条第（一）项-profitable-1y-singular-fails"),
-    pytest.param(NATIONAL, facts(UNIT, independent_legal_person=False),
+    pytest.param(NATIONAL, facts(UNIT, independent_legal_person=False, past_awards=PROVINCIAL_2021),
                  [(K.INDEPENDENT_LEGAL_PERSON, "第九条第（一）项")], ["全国质量标杆 第九条第（一）项", "is not one"],
                  id="national-第九条第（一）项-not-independent-legal-person-fails"),
-    pytest.param(NATIONAL, facts(UNIT, independent_legal_person=True), [], [],
+    pytest.param(NATIONAL, facts(UNIT, independent_legal_person=True, past_awards=PROVINCIAL_2021), [], [],
                  id="national-第九条第（一）项-independent-legal-person-passes"),
 ]
 
@@ -293,7 +299,8 @@ def test_eligibility_rule_of_each_scheme(edition_of, code, applicant, expected, 
     (SHANDONG, UNIT), (NATIONAL, UNIT),
 ])
 def test_eligibility_good_facts_pass_every_scheme(edition_of, code, category):
-    assert check_eligibility(edition=edition_of(code), facts=facts(category), on=ON[code]) == []
+    past = PROVINCIAL_2021 if code == NATIONAL else ()
+    assert check_eligibility(edition=edition_of(code), facts=facts(category, past_awards=past), on=ON[code]) == []
 
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -465,22 +472,18 @@ def test_category_individual_refused_by_benchmarks(edition_of, code):
     assert "accepts only these categories of applicant: Unit; “Individual” is not one." in failures[0].message
 
 
-# --- previous provincial benchmark (no scheme uses it today) -------------------------------------------------
+# --- national benchmark: only earlier provincial benchmarks (Shandong 2021 notice 二（一）) -------------------
 
 
 @pytest.mark.parametrize(("past", "expected"), [
     pytest.param(award(SHANDONG, 2021), [], id="benchmark-of-2021-passes"),
-    pytest.param(award(SHANDONG, 2022), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, "二（一）")], id="same-year-fails"),
-    pytest.param((), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, "二（一）")], id="no-benchmark-fails"),
+    pytest.param(award(SHANDONG, 2022), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, NOTICE_2_1)], id="same-year-fails"),
+    pytest.param((), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, NOTICE_2_1)], id="no-benchmark-fails"),
     pytest.param(award(SHANDONG, 2021, revoked_on=date(2022, 1, 15)),
-                 [(K.PREVIOUS_PROVINCIAL_BENCHMARK, "二（一）")], id="revoked-benchmark-fails"),
-    pytest.param(award(ZIBO, 2021), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, "二（一）")], id="other-scheme-fails"),
+                 [(K.PREVIOUS_PROVINCIAL_BENCHMARK, NOTICE_2_1)], id="revoked-benchmark-fails"),
+    pytest.param(award(ZIBO, 2021), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, NOTICE_2_1)], id="other-scheme-fails"),
 ])
 def test_previous_provincial_benchmark(edition_of, past, expected):
-    EligibilityRule.objects.create(
-        rulebook=Rulebook.objects.get(scheme__code=NATIONAL), category=UNIT,
-        kind=K.PREVIOUS_PROVINCIAL_BENCHMARK, article="二（一）",
-    )
     failures = check_eligibility(edition=edition_of(NATIONAL), facts=facts(UNIT, past_awards=past), on=ON[NATIONAL])
     assert found(failures) == expected
     if failures:

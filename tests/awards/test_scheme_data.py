@@ -165,7 +165,9 @@ def test_rulebook_public_notice(code, days, article):
     pytest.param(LINYI, None, "", id="linyi-art14-county-recommendation-no-number"),
     # The 1-per-city limit (二（一）) binds the onward national recommendation only, not this pipeline.
     pytest.param(SHANDONG, None, "", id="shandong-1-3-3-city-recommendation-no-number"),
-    pytest.param(NATIONAL, None, "第七条、第十七条", id="national-art7-art17-quota-number-not-in-text"),
+    # The national quota per recommending unit has no number (art. 7, 17); Shandong fills it with 1 per city.
+    pytest.param(NATIONAL, 1, "第七条、第十七条；鲁工信2021年通知二（一）",
+                 id="national-art7-art17-shandong-2-1-one-per-city"),
 ])
 def test_rulebook_recommendation_quota(code, quota, article):
     rulebook = rulebook_of(code)
@@ -303,6 +305,8 @@ RULES = [
                  id="national-art9-1-independent-legal-person"),
     pytest.param(NATIONAL, UNIT, K.PROFITABLE_YEARS, 3, True, "第九条第（一）项", "近三年连续保持盈利",
                  id="national-art9-1-profitable-3"),
+    pytest.param(NATIONAL, UNIT, K.PREVIOUS_PROVINCIAL_BENCHMARK, None, True, "鲁工信2021年通知二（一）",
+                 "往年的全省质量标杆", id="national-shandong-2-1-previous-provincial-benchmark"),
 ]
 
 
@@ -320,7 +324,7 @@ def test_eligibility_rule(code, category, kind, years, inclusive, article, fragm
     pytest.param(WEIHAI, id="weihai-art6-art10-art12-art29-no-other-rules"),
     pytest.param(LINYI, id="linyi-art6-art10-art12-no-four-new-no-ban"),
     pytest.param(SHANDONG, id="shandong-1-2-1-no-previous-benchmark-rule"),
-    pytest.param(NATIONAL, id="national-art9-no-other-rules"),
+    pytest.param(NATIONAL, id="national-art9-and-shandong-2-1-no-other-rules"),
 ])
 def test_eligibility_rule_set_is_complete(code):
     expected = {(p.values[1], p.values[2]) for p in RULES if p.values[0] == code}
@@ -334,9 +338,19 @@ def test_linyi_art10_has_no_four_new_exception():
     ).exists()
 
 
-def test_previous_provincial_benchmark_is_not_a_rule_of_any_rulebook():
-    # Shandong 二（一） restricts only the cities' onward recommendation to the national benchmark.
-    assert not EligibilityRule.objects.filter(kind=K.PREVIOUS_PROVINCIAL_BENCHMARK).exists()
+def test_previous_provincial_benchmark_binds_only_the_national_benchmark():
+    # Shandong 二（一）: each city recommends for the national benchmark from earlier provincial benchmarks.
+    assert list(
+        EligibilityRule.objects.filter(kind=K.PREVIOUS_PROVINCIAL_BENCHMARK).values_list(
+            "rulebook__scheme__code", "category", "article"
+        )
+    ) == [(NATIONAL, "unit", "鲁工信2021年通知二（一）")]
+
+
+def test_national_benchmark_recommended_by_cities():
+    assert rulebook_of(NATIONAL).recommender_level == "city"
+    assert {rulebook_of(code).recommender_level for code in (ZIBO, WEIHAI, LINYI)} == {"county"}
+    assert rulebook_of(SHANDONG).recommender_level == "city"
 
 
 def test_every_rule_that_counts_years_has_years():
@@ -518,4 +532,6 @@ def test_loading_twice_changes_nothing():
 
     before = snapshot()
     migration.forward(django_apps, None)
+    importlib.import_module("awards.migrations.0003_number_prefix_recommender_level").forward(django_apps, None)
+    importlib.import_module("awards.migrations.0004_national_recommendation_via_cities").forward(django_apps, None)
     assert snapshot() == before
