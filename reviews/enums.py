@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditRecordKind(models.TextChoices):
+    LATE_SHEET = "late_sheet", _("Score sheet submitted late")
+    MISCONDUCT_REMOVAL = "misconduct_removal", _("Removed from review work for misconduct")
+    COMMENDATION = "commendation", _("Commendation")
+
+
+# Records that bar an expert from any later assignment (Zibo art. 21, Weihai art. 25, Linyi art. 26).
+BARRING_KINDS = frozenset({CreditRecordKind.MISCONDUCT_REMOVAL})
+
+
+class TieKind(models.TextChoices):
+    """A declared tie between an expert and a unit that makes the expert conflicted for that unit."""
+
+    CONSULTING = "consulting", _("Consulted for the unit")
+    FORMER_EMPLOYEE = "former_employee", _("Worked for the unit")
+    RELATIVE = "relative", _("A close relative works for the unit")
+    OTHER = "other", _("Other interest")
+
+
+class ConflictReason(models.TextChoices):
+    """Why the portal considers an expert conflicted for an application (computed from data)."""
+
+    WORKS_FOR_APPLICANT = "works_for_applicant", _("Works for the applicant")
+    SAME_EMPLOYER = "same_employer", _("Same employer as the individual applicant")
+    SAME_DISTRICT = "same_district", _("Same district as the applicant")
+    DECLARED_TIE = "declared_tie", _("Declared tie with the applicant")
+    RECUSED = "recused", _("Recused")
+
+
+class ScoreSheetKind(models.TextChoices):
+    PERFORMANCE_EXCELLENCE = "performance_excellence", _("Performance excellence (GB/T 19580) for units")
+    INDIVIDUAL = "individual", _("Individual")
+    BENCHMARK = "benchmark", _("Quality benchmark (three criteria)")
