@@ -30,4 +30,8 @@ def is_office(user) -> bool:
 def can_view(user, application) -> bool:
     if is_applicant_of(user, application) or is_office(user):
         return True
-    return application.state in VISIBLE_TO_COORDINATOR and can_recommend(user, application)
+    return (
+        application.state in VISIBLE_TO_COORDINATOR
+        and application.submitted_at is not None
+        and can_recommend(user, application)
+    )

@@ -48,7 +48,11 @@ def applications_visible_to(user) -> QuerySet[Application]:
         if user.organisation_id:
             scope |= Q(organisation_id=user.organisation_id)
     if has_any_role(user, Role.DISTRICT_COORDINATOR):
-        scope |= Q(recommender__in=coordinator_districts(user), state__in=sorted(VISIBLE_TO_COORDINATOR))
+        scope |= Q(
+            recommender__in=coordinator_districts(user),
+            state__in=sorted(VISIBLE_TO_COORDINATOR),
+            submitted_at__isnull=False,  # a draft withdrawn before submission never reached the district
+        )
     return Application.objects.filter(scope)
 
 
@@ -93,7 +97,7 @@ def open_editions(*, on=None) -> QuerySet[Edition]:
 def coordinator_inbox(*, user, edition_id=None, state=None, district_id=None, query="") -> QuerySet[Application]:
     districts = coordinator_districts(user)
     applications = Application.objects.filter(
-        recommender__in=districts, state__in=sorted(VISIBLE_TO_COORDINATOR)
+        recommender__in=districts, state__in=sorted(VISIBLE_TO_COORDINATOR), submitted_at__isnull=False
     ).select_related(*_RELATED)
     if edition_id:
         applications = applications.filter(edition_id=edition_id)
@@ -112,7 +116,9 @@ def coordinator_inbox(*, user, edition_id=None, state=None, district_id=None, qu
 
 def coordinator_counts(*, user, edition_id=None) -> dict[str, int]:
     applications = Application.objects.filter(
-        recommender__in=coordinator_districts(user), state__in=sorted(VISIBLE_TO_COORDINATOR)
+        recommender__in=coordinator_districts(user),
+        state__in=sorted(VISIBLE_TO_COORDINATOR),
+        submitted_at__isnull=False,
     )
     if edition_id:
         applications = applications.filter(edition_id=edition_id)

@@ -15,7 +15,7 @@ from awards.enums import Category, EditionStatus, StageKind
 from awards.models import Edition
 
 from . import formspec, pipeline
-from .eligibility import check_eligibility
+from .eligibility import APPLICATION_WINDOW, Failure, check_eligibility
 from .enums import (
     APPLICANT_FILE_KINDS,
     EDITABLE_STATES,
@@ -52,6 +52,7 @@ def _locked(application: Application) -> Application:
 
 
 def _refuse(by, application, reason: str, request=None):
+    # Called before any transaction.atomic() block, so that the audit row is not rolled back with it.
     audit_record(
         action=AuditAction.PERMISSION_REFUSED,
         result=AuditResult.REFUSED,
@@ -182,10 +183,10 @@ def application_save_draft(
     request=None,
 ) -> Application:
     """Save the form as it is; nothing is required yet. Side effects: updates the application, audit row."""
+    if not is_applicant_of(by, application):
+        _refuse(by, application, "not the applicant", request)
     with transaction.atomic():
         application = _locked(application)
-        if not is_applicant_of(by, application):
-            _refuse(by, application, "not the applicant", request)
         if application.state not in EDITABLE_STATES:
             raise ValidationError(_("This application can no longer be changed."))
         allowed = {name: max_length for name, _label, _req, max_length in formspec.fields_for(application.category)}
@@ -236,10 +237,10 @@ def application_file_upload(
     """
     if kind not in APPLICANT_FILE_KINDS:
         raise ValidationError(_("Unknown kind of file."))
+    if not is_applicant_of(by, application):
+        _refuse(by, application, "not the applicant", request)
     with transaction.atomic():
         application = _locked(application)
-        if not is_applicant_of(by, application):
-            _refuse(by, application, "not the applicant", request)
         if application.state not in EDITABLE_STATES:
             raise ValidationError(_("This application can no longer be changed."))
         stored = _store_file(application=application, kind=kind, uploaded=uploaded, by=by)
@@ -249,10 +250,10 @@ def application_file_upload(
 
 def application_file_remove(*, file: ApplicationFile, by: User, request=None) -> None:
     """Take a file off the application (it stays as history). Side effects: marks it superseded, audit row."""
+    if not is_applicant_of(by, file.application):
+        _refuse(by, file.application, "not the applicant", request)
     with transaction.atomic():
         application = _locked(file.application)
-        if not is_applicant_of(by, application):
-            _refuse(by, application, "not the applicant", request)
         if application.state not in EDITABLE_STATES:
             raise ValidationError(_("This application can no longer be changed."))
         ApplicationFile.objects.filter(pk=file.pk, superseded_at__isnull=True).update(superseded_at=timezone.now())
@@ -270,10 +271,10 @@ def application_submit(*, application: Application, by: User, request=None) -> A
     Side effects: gives the application its number on first submission (no gaps, no duplicates), transition
     to SUBMITTED, history and audit rows, mail to the applicant and the district's coordinators.
     """
+    if not is_applicant_of(by, application):
+        _refuse(by, application, "not the applicant", request)
     with transaction.atomic():
         application = _locked(application)
-        if not is_applicant_of(by, application):
-            _refuse(by, application, "not the applicant", request)
         if application.state not in EDITABLE_STATES:
             raise ValidationError(
                 _("This application was already submitted on %(date)s.")
@@ -285,6 +286,24 @@ def application_submit(*, application: Application, by: User, request=None) -> A
         failures = check_eligibility(
             edition=application.edition, facts=applicant_facts(application=application), on=today
         )
+        edition = application.edition
+        if application.state == S.RETURNED:
+            # A district often returns an application after applications closed; the corrected one may come
+            # back until the district's own deadline, while every other rule still applies.
+            failures = [f for f in failures if f.kind != APPLICATION_WINDOW]
+            if today > edition.recommendation_deadline:
+                failures.insert(
+                    0,
+                    Failure(
+                        kind=APPLICATION_WINDOW,
+                        article="",
+                        message=_(
+                            "The district's deadline for %(edition)s was %(deadline)s; a returned application "
+                            "can no longer be resubmitted."
+                        )
+                        % {"edition": edition, "deadline": edition.recommendation_deadline.isoformat()},
+                    ),
+                )
         errors = [failure.message for failure in failures]
         missing = formspec.missing_fields(application.category, application.form_data)
         if missing:
@@ -298,7 +317,8 @@ def application_submit(*, application: Application, by: User, request=None) -> A
         from_state = application.state
         if not application.number:
             application.number = _next_number(application.edition)
-        application.submitted_at = timezone.now()
+        # The first submission's time is kept: the inbox and the statistics order by it.
+        application.submitted_at = application.submitted_at or timezone.now()
         application.submit()
         _record(application=application, from_state=from_state, by=by, request=request)
     return application
@@ -306,10 +326,10 @@ def application_submit(*, application: Application, by: User, request=None) -> A
 
 def application_withdraw(*, application: Application, by: User, reason: str = "", request=None) -> Application:
     """The applicant withdraws before the office takes over. Side effects: transition, history, audit, mail."""
+    if not is_applicant_of(by, application):
+        _refuse(by, application, "not the applicant", request)
     with transaction.atomic():
         application = _locked(application)
-        if not is_applicant_of(by, application):
-            _refuse(by, application, "not the applicant", request)
         if application.state not in (S.DRAFT, S.SUBMITTED, S.RETURNED):
             raise ValidationError(_("This application can no longer be withdrawn."))
         from_state = application.state
@@ -324,6 +344,8 @@ def _coordinator_decision(
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationError(_("Write the opinion (for a return or a refusal: the reason)."))
+    if not can_recommend(by, application):
+        _refuse(by, application, "not a coordinator of this district", request)
     with transaction.atomic():
         quota = None
         if decision == RecommendationDecision.RECOMMEND:
@@ -332,8 +354,6 @@ def _coordinator_decision(
             edition = Edition.objects.select_for_update().select_related("rulebook").get(pk=application.edition_id)
             quota = edition.rulebook.recommendation_quota
         application = _locked(application)
-        if not can_recommend(by, application):
-            _refuse(by, application, "not a coordinator of this district", request)
         if not pipeline.has_stage(application.edition.rulebook, StageKind.DISTRICT_RECOMMENDATION):
             raise ValidationError(
                 _("The procedure of %(scheme)s has no recommendation stage; there is nothing to decide here.")
@@ -343,6 +363,12 @@ def _coordinator_decision(
             raise ValidationError(
                 _("This application is “%(state)s”; only submitted applications can be decided.")
                 % {"state": application.get_state_display()}
+            )
+        deadline = application.edition.recommendation_deadline
+        if timezone.localdate() > deadline:
+            raise ValidationError(
+                _("Recommendations for %(edition)s were due by %(deadline)s; please contact the award office.")
+                % {"edition": application.edition, "deadline": deadline.isoformat()}
             )
         if quota is not None:
             used = Application.objects.filter(

@@ -384,6 +384,7 @@ def file_download(request, pk: int):
     audit_record(action=AuditAction.EXPORT, obj=file, detail=f"download {file.sha256}", request=request)
     response = FileResponse(handle, as_attachment=True, filename=file.name, content_type=file.content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -89,19 +89,27 @@ def env_database(name: str, default: str | None = None) -> dict:
     return config
 
 
+def _masked(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f":{parsed.password}@", ":***@", 1)
+    return url
+
+
 def env_redis_url(name: str) -> str | None:
     value = _raw(name)
     if value is None:
         return None
     parsed = urlparse(value)
+    shown = _masked(value)
     if parsed.scheme not in {"redis", "rediss"} or not parsed.hostname:
         raise ImproperlyConfigured(
-            f"Environment variable {name}={value!r} is not a Redis URL (redis://host:port/db)."
+            f"Environment variable {name}={shown!r} is not a Redis URL (redis://host:port/db)."
         )
     try:
         parsed.port  # noqa: B018 - raises ValueError on a non-numeric port
     except ValueError:
-        raise ImproperlyConfigured(f"Environment variable {name}={value!r} has a bad port.") from None
+        raise ImproperlyConfigured(f"Environment variable {name}={shown!r} has a bad port.") from None
     return value
 
 

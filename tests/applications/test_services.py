@@ -498,3 +498,70 @@ def test_pipeline_next_stage_by_phase(weihai_edition):
     assert after_defence.kind == "candidate_list"
     notice = rulebook.stages.get(kind="public_notice")
     assert pipeline.next_stage(rulebook, notice).kind == "leading_group"  # Weihai art. 15: notice first
+
+
+# --- findings of the review: deadlines, drafts, refusals --------------------------------------------------------
+
+
+def test_returned_application_resubmitted_after_window_until_district_deadline(
+    unit_applicant, coordinator, weihai_edition, pdf_upload
+):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    services.application_return(application=application, by=coordinator, opinion="请补充材料。")
+    today = timezone.localdate()
+    type(weihai_edition).objects.filter(pk=weihai_edition.pk).update(
+        application_closes=today - timedelta(days=1), recommendation_deadline=today
+    )
+    services.application_submit(application=application, by=unit_applicant)
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
+
+
+def test_returned_application_refused_after_district_deadline(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    services.application_return(application=application, by=coordinator, opinion="请补充材料。")
+    today = timezone.localdate()
+    type(weihai_edition).objects.filter(pk=weihai_edition.pk).update(
+        application_closes=today - timedelta(days=3), recommendation_deadline=today - timedelta(days=1)
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=unit_applicant)
+    assert "can no longer be resubmitted" in caught.value.messages[0]
+    assert Application.objects.get(pk=application.pk).state == S.RETURNED
+
+
+def test_resubmission_keeps_first_submission_time(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    first = Application.objects.get(pk=application.pk).submitted_at
+    services.application_return(application=application, by=coordinator, opinion="请补充材料。")
+    services.application_submit(application=application, by=unit_applicant)
+    assert Application.objects.get(pk=application.pk).submitted_at == first
+
+
+def test_decision_after_recommendation_deadline_refused(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    application = submitted(unit_applicant, weihai_edition, pdf_upload)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    type(weihai_edition).objects.filter(pk=weihai_edition.pk).update(recommendation_deadline=yesterday)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_recommend(application=application, by=coordinator, opinion="同意")
+    assert f"were due by {yesterday.isoformat()}" in caught.value.messages[0]
+    assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
+def test_withdrawn_draft_never_reaches_the_coordinator(unit_applicant, coordinator, weihai_edition, pdf_upload):
+    from applications import selectors
+
+    draft = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    services.application_withdraw(application=draft, by=unit_applicant)
+    assert not selectors.applications_visible_to(coordinator).filter(pk=draft.pk).exists()
+    assert not selectors.coordinator_inbox(user=coordinator).filter(pk=draft.pk).exists()
+    assert selectors.coordinator_counts(user=coordinator) == {"awaiting": 0, "all": 0}
+
+
+def test_refusal_inside_a_service_stays_in_the_audit_trail(unit_applicant, weihai_edition, pdf_upload):
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    stranger = make_unit_applicant()
+    with pytest.raises(PermissionDenied):
+        services.application_submit(application=application, by=stranger)
+    refusal = AuditEvent.objects.get(action=AuditAction.PERMISSION_REFUSED)
+    assert (refusal.actor, refusal.object_id, refusal.detail) == (stranger, str(application.pk), "not the applicant")

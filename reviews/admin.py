@@ -1,0 +1,91 @@
+"""Office configuration screens for reviews: the expert pool, credit records, declared ties and score sheets."""
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.db.models import Q, Sum
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import ExpertCreditRecord, ExpertProfile, ExpertTie, ScoreItem, ScoreSheetTemplate
+
+
+class ScoreItemInline(admin.TabularInline):
+    model = ScoreItem
+    fields = ("position", "code", "label", "points", "parent")
+    ordering = ("position",)
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and field is not None:
+            # A parent is a category of the same sheet. The choices are read once here rather than by every
+            # row's select.
+            object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            field.queryset = field.queryset.filter(template_id=object_id, parent__isnull=True).order_by("position")
+            field.choices = list(field.choices)
+        return field
+
+
+@admin.register(ScoreSheetTemplate)
+class ScoreSheetTemplateAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "criteria_edition", "total_points", "items_sum", "verified")
+    list_filter = ("kind", "category", "verified")
+    search_fields = ("code", "name", "criteria_edition")
+    inlines = [ScoreItemInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(top_level_sum=Sum("items__points", filter=Q(items__parent__isnull=True)))
+        )
+
+    @admin.display(description=_("sum of items"), ordering="top_level_sum")
+    def items_sum(self, obj: ScoreSheetTemplate) -> str:
+        total = obj.top_level_sum or Decimal(0)
+        shown = total.quantize(Decimal(1)) if total == total.to_integral_value() else total
+        if total == obj.total_points:
+            return str(shown)
+        return format_html('<strong style="color:#ba2121">{} ≠ {}</strong>', shown, obj.total_points)
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "employer_name", "district", "available", "max_load")
+    list_filter = ("available",)
+    search_fields = ("full_name", "employer_name", "user__username")
+    list_select_related = ("district", "district__parent")
+    autocomplete_fields = ("user", "employer", "district")
+
+
+@admin.register(ExpertCreditRecord)
+class ExpertCreditRecordAdmin(admin.ModelAdmin):
+    """Append-only: a record is added, never changed or deleted; the office user who adds it is kept."""
+
+    list_display = ("recorded_at", "expert", "kind", "article", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("expert__full_name", "article", "note")
+    list_select_related = ("expert", "recorded_by")
+    fields = ("expert", "kind", "article", "note", "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+    autocomplete_fields = ("expert",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ExpertTie)
+class ExpertTieAdmin(admin.ModelAdmin):
+    list_display = ("expert", "organisation", "kind", "since", "until")
+    list_filter = ("kind",)
+    search_fields = ("expert__full_name", "organisation__name")
+    list_select_related = ("expert", "organisation")
+    autocomplete_fields = ("expert", "organisation")
