@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .admin_audit import AuditedModelAdmin
 from .enums import AuditAction, Role
 from .models import AuditEvent, District, Organisation, User
 from .services import audit_record
@@ -59,7 +60,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "level", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("code", "name")
@@ -67,7 +68,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ("name", "credit_code", "kind", "district")
     list_filter = ("kind",)
     search_fields = ("name", "credit_code")

@@ -55,3 +55,4 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Create")
     UPDATE = "update", _("Update")
     EXPORT = "export", _("Export or download")
+    DELETE = "delete", _("Delete")

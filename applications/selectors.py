@@ -1,6 +1,7 @@
 """Every read of applications a view uses, already scoped to the user who asks: what is not theirs is a 404."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -56,7 +57,30 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return Application.objects.filter(scope)
 
 
+def _audit_hidden(*, user, model, pk: int) -> None:
+    """A logged-in user asked for an object that exists but is not theirs: the answer stays a 404 (nothing is
+    admitted), but the attempt goes into the audit trail as a refusal."""
+    if user.is_authenticated and model.objects.filter(pk=pk).exists():
+        from accounts.enums import AuditAction, AuditResult
+        from accounts.services import audit_record
+
+        audit_record(
+            action=AuditAction.PERMISSION_REFUSED,
+            result=AuditResult.REFUSED,
+            actor=user,
+            detail=f"{model._meta.label} #{pk} is outside the user's scope",
+        )
+
+
 def application_for(*, user, pk: int) -> Application:
+    try:
+        return _application_for(user=user, pk=pk)
+    except Http404:
+        _audit_hidden(user=user, model=Application, pk=pk)
+        raise
+
+
+def _application_for(*, user, pk: int) -> Application:
     return get_object_or_404(
         applications_visible_to(user)
         .select_related(*_RELATED, "owner")
@@ -70,10 +94,14 @@ def application_for(*, user, pk: int) -> Application:
 
 
 def file_for(*, user, pk: int) -> ApplicationFile:
-    return get_object_or_404(
-        ApplicationFile.objects.select_related("application").filter(application__in=applications_visible_to(user)),
-        pk=pk,
-    )
+    try:
+        return get_object_or_404(
+            ApplicationFile.objects.select_related("application").filter(application__in=applications_visible_to(user)),
+            pk=pk,
+        )
+    except Http404:
+        _audit_hidden(user=user, model=ApplicationFile, pk=pk)
+        raise
 
 
 def applicant_applications(*, user) -> QuerySet[Application]:

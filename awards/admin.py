@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_audit import AuditedModelAdmin
+
 from .models import CalendarDay, CalendarYear, Edition, EligibilityRule, Quota, Rulebook, Scheme, Stage
 from .services import edition_open
 
@@ -29,7 +31,7 @@ class RulebookListInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(AuditedModelAdmin):
     list_display = ("name", "code", "level", "edition_cycle", "is_active", "rulebook_link")
     list_filter = ("level", "is_active")
     search_fields = ("name", "short_name", "code")
@@ -61,7 +63,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Rulebook)
-class RulebookAdmin(admin.ModelAdmin):
+class RulebookAdmin(AuditedModelAdmin):
     list_display = ("title", "document_number", "scheme", "valid_from", "valid_until", "notice_working_days")
     list_filter = ("scheme",)
     list_select_related = ("scheme",)
@@ -71,7 +73,7 @@ class RulebookAdmin(admin.ModelAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(AuditedModelAdmin):
     # The status changes only through the services (open / close), never by editing the field.
     list_display = ("title", "scheme", "status", "window", "recommendation_deadline", "rulebook")
     list_filter = ("status", "scheme")
@@ -116,13 +118,13 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedModelAdmin):
     list_display = ("year", "complete", "source")
     list_filter = ("complete",)
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"

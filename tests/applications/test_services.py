@@ -565,3 +565,27 @@ def test_refusal_inside_a_service_stays_in_the_audit_trail(unit_applicant, weiha
         services.application_submit(application=application, by=stranger)
     refusal = AuditEvent.objects.get(action=AuditAction.PERMISSION_REFUSED)
     assert (refusal.actor, refusal.object_id, refusal.detail) == (stranger, str(application.pk), "not the applicant")
+
+
+def test_someone_elses_application_is_a_404_and_the_attempt_is_audited(unit_applicant, weihai_edition, pdf_upload):
+    from django.http import Http404
+
+    from applications import selectors
+
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    stranger = make_unit_applicant()
+    file = application.files.get()
+    with pytest.raises(Http404):
+        selectors.application_for(user=stranger, pk=application.pk)
+    with pytest.raises(Http404):
+        selectors.file_for(user=stranger, pk=file.pk)
+    with pytest.raises(Http404):
+        selectors.application_for(user=stranger, pk=application.pk + 1000)  # does not exist: nothing to record
+    assert list(
+        AuditEvent.objects.filter(action=AuditAction.PERMISSION_REFUSED, actor=stranger).values_list(
+            "detail", flat=True
+        )
+    ) == [
+        f"applications.ApplicationFile #{file.pk} is outside the user's scope",
+        f"applications.Application #{application.pk} is outside the user's scope",
+    ]
