@@ -35,3 +35,17 @@ def can_view(user, application) -> bool:
         and application.submitted_at is not None
         and can_recommend(user, application)
     )
+
+
+def can_run_stage(user, stage) -> bool:
+    """The office and the third-party agency run the review stages; a qualification check may also be signed
+    off by the qualification departments (Linyi art. 15)."""
+    from awards.enums import StageKind
+
+    if has_any_role(user, Role.OFFICE_STAFF, Role.AGENCY_STAFF):
+        return True
+    return (
+        stage is not None
+        and stage.kind == StageKind.QUALIFICATION_CHECK
+        and has_any_role(user, Role.QUALIFICATION_DEPARTMENT)
+    )

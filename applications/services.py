@@ -11,7 +11,7 @@ from accounts.enums import AuditAction, AuditResult, Role
 from accounts.models import User
 from accounts.rules import has_any_role
 from accounts.services import audit_record
-from awards.enums import Category, EditionStatus, StageKind
+from awards.enums import Category, EditionStatus, StageKind, StagePhase
 from awards.models import Edition
 
 from . import formspec, pipeline
@@ -33,7 +33,7 @@ from .models import (
     ApplicationTransition,
     Recommendation,
 )
-from .rules import can_recommend, is_applicant_of
+from .rules import can_recommend, can_run_stage, is_applicant_of
 from .selectors import applicant_facts
 from .uploads import check_upload
 
@@ -437,3 +437,99 @@ def application_decline(*, application: Application, by: User, reason: str, requ
     return _coordinator_decision(
         application=application, by=by, decision=RecommendationDecision.DECLINE, opinion=reason, request=request
     )
+
+
+# --- review stages (run by the office or the agency; the reviews app calls these) ----------------------------
+
+
+def _stage_guard(application: Application, stage, by, request) -> None:
+    if not can_run_stage(by, stage):
+        _refuse(by, application, "may not run this review stage", request)
+
+
+def application_start_review(*, application: Application, by: User, request=None) -> Application:
+    """A recommended application enters the first review stage of its rulebook's pipeline.
+
+    Side effects: transition to IN_REVIEW with current_stage set, history, audit, mail.
+    """
+    rulebook = application.edition.rulebook
+    first = pipeline.next_stage(rulebook, None, phase=StagePhase.REVIEW)
+    _stage_guard(application, first, by, request)
+    with transaction.atomic():
+        application = _locked(application)
+        if application.state != S.RECOMMENDED:
+            raise ValidationError(
+                _("This application is “%(state)s”; only recommended applications enter the review.")
+                % {"state": application.get_state_display()}
+            )
+        if first is None:
+            raise ValidationError(
+                _("The procedure of %(scheme)s has no review stage.")
+                % {"scheme": application.edition.scheme.short_name}
+            )
+        from_state = application.state
+        application.start_review(stage=first)
+        _record(application=application, from_state=from_state, by=by, request=request)
+    return application
+
+
+def application_pass_stage(
+    *, application: Application, by: User, stage, comment: str = "", skipped: bool = False, request=None
+) -> Application:
+    """The application passed `stage` (or skipped it, where the rulebook runs the stage only where needed): it
+    moves to the next review stage, or after the last one onto the candidate list at the first decision stage.
+
+    `stage` must be the application's current stage, so a stale page or a double click cannot move it twice.
+    Side effects: transition, history (with the comment), audit, mail.
+    """
+    _stage_guard(application, stage, by, request)
+    with transaction.atomic():
+        application = _locked(application)
+        if application.state != S.IN_REVIEW or application.current_stage_id != stage.pk:
+            raise ValidationError(
+                _("This application is not at the stage “%(stage)s” any more; reload the page.")
+                % {"stage": stage.get_kind_display()}
+            )
+        if skipped and not stage.conditional:
+            raise ValidationError(
+                _("“%(stage)s” is not a stage the rulebook runs only where needed; it cannot be skipped.")
+                % {"stage": stage.get_kind_display()}
+            )
+        rulebook = application.edition.rulebook
+        following = pipeline.next_stage(rulebook, stage)
+        candidate = following is None or following.phase != StagePhase.REVIEW
+        from_state = application.state
+        application.pass_stage(next_stage=following, candidate=candidate)
+        note = comment or ""
+        if skipped:
+            note = (_("Stage not needed: %(stage)s.") % {"stage": stage.get_kind_display()}) + (
+                f" {note}" if note else ""
+            )
+        _record(application=application, from_state=from_state, by=by, comment=note, request=request)
+    return application
+
+
+def application_fail_stage(*, application: Application, by: User, stage, reason: str, request=None) -> Application:
+    """The application failed the gate of `stage` and leaves the selection; the reason is shown to the applicant.
+    Side effects: transition to DISQUALIFIED, history with the reason, audit, mail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason the applicant will read."))
+    _stage_guard(application, stage, by, request)
+    with transaction.atomic():
+        application = _locked(application)
+        if application.state != S.IN_REVIEW or application.current_stage_id != stage.pk:
+            raise ValidationError(
+                _("This application is not at the stage “%(stage)s” any more; reload the page.")
+                % {"stage": stage.get_kind_display()}
+            )
+        from_state = application.state
+        application.disqualify()
+        _record(
+            application=application,
+            from_state=from_state,
+            by=by,
+            comment=f"{stage.get_kind_display()}: {reason}",
+            request=request,
+        )
+    return application
