@@ -19,7 +19,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.add_organisation",
         "accounts.change_organisation",
         "view:applications",
-        "view:reviews",
+        # Expert pool, review bodies and score sheets are the office's to keep (credit records stay
+        # append-only: their admin allows no change or delete).
+        "reviews.*",
         "view:decisions",
         "view:revocation",
         "view:django_celery_beat",

@@ -113,6 +113,30 @@ class Rulebook(models.Model):
     )
     free_of_charge = models.BooleanField(_("free of charge"), default=True)
     source = models.CharField(_("source text"), max_length=60, blank=True)
+    # The composition of an edition's review committee (read by reviews.bodies, never restated in code).
+    committee_size_odd = models.BooleanField(
+        _("review committee of an odd number of members"), default=False
+    )
+    committee_chairs = models.PositiveSmallIntegerField(_("chairs of the review committee"), default=1)
+    committee_vice_chairs_min = models.PositiveSmallIntegerField(
+        _("vice chairs of the review committee, at least"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the rulebook sets no lower limit."),
+    )
+    committee_vice_chairs_max = models.PositiveSmallIntegerField(
+        _("vice chairs of the review committee, at most"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the rulebook sets no upper limit."),
+    )
+    committee_article = models.CharField(_("article on the review committee"), max_length=40, blank=True)
+    group_article = models.CharField(
+        _("article on review and specialty groups"),
+        max_length=40,
+        blank=True,
+        help_text=_("The article that gives each group one leader."),
+    )
 
     class Meta:
         verbose_name = _("rulebook")

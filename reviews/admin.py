@@ -2,12 +2,22 @@
 
 from decimal import Decimal
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ExpertCreditRecord, ExpertProfile, ExpertTie, ScoreItem, ScoreSheetTemplate
+from .bodies import body_composition_problems, body_confirm
+from .models import (
+    ExpertCreditRecord,
+    ExpertProfile,
+    ExpertTie,
+    ReviewBody,
+    ReviewBodyMember,
+    ScoreItem,
+    ScoreSheetTemplate,
+)
 
 
 class ScoreItemInline(admin.TabularInline):
@@ -89,3 +99,57 @@ class ExpertTieAdmin(admin.ModelAdmin):
     search_fields = ("expert__full_name", "organisation__name")
     list_select_related = ("expert", "organisation")
     autocomplete_fields = ("expert", "organisation")
+
+
+class ReviewBodyMemberInline(admin.TabularInline):
+    """Read-only once the body is confirmed: a change goes through reviews.bodies, which withdraws the
+    confirmation and audits it."""
+
+    model = ReviewBodyMember
+    fields = ("expert", "role")
+    autocomplete_fields = ("expert",)
+    extra = 0
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.confirmed_at is None
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(ReviewBody)
+class ReviewBodyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "edition", "field", "confirmed_at", "composition")
+    list_filter = ("kind", "edition__scheme")
+    search_fields = ("name", "field", "edition__title")
+    list_select_related = ("edition", "edition__scheme", "edition__rulebook")
+    fields = ("edition", "kind", "name", "field", "confirmed_at", "confirmed_by")
+    readonly_fields = ("confirmed_at", "confirmed_by")
+    inlines = [ReviewBodyMemberInline]
+    actions = ["confirm"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members__expert")
+
+    @admin.display(description=_("composition"))
+    def composition(self, obj: ReviewBody) -> str:
+        problems = body_composition_problems(obj)
+        if not problems:
+            return "✓"
+        return format_html('<span style="color:#ba2121">{}</span>', " ".join(problems))
+
+    @admin.action(description=_("Confirm the composition of the selected review bodies"))
+    def confirm(self, request, queryset):
+        for body in queryset:
+            try:
+                body_confirm(body=body, by=request.user, request=request)
+            except ValidationError as error:
+                self.message_user(request, f"{body.name}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(body)s confirmed.") % {"body": body.name}, messages.SUCCESS)

@@ -35,3 +35,26 @@ class ScoreSheetKind(models.TextChoices):
     PERFORMANCE_EXCELLENCE = "performance_excellence", _("Performance excellence (GB/T 19580) for units")
     INDIVIDUAL = "individual", _("Individual")
     BENCHMARK = "benchmark", _("Quality benchmark (three criteria)")
+
+
+class ReviewBodyKind(models.TextChoices):
+    """A body of experts formed for one edition (Linyi art. 9, national art. 12–14, Zibo/Weihai review groups)."""
+
+    REVIEW_COMMITTEE = "review_committee", _("Review committee")
+    REVIEW_GROUP = "review_group", _("Review group")
+    SPECIALTY_GROUP = "specialty_group", _("Specialty group")
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice chair")
+    LEADER = "leader", _("Group leader")
+    MEMBER = "member", _("Member")
+
+
+# A committee has chairs and vice chairs (Linyi art. 9, national art. 13); a group has a leader (national art. 14).
+BODY_ROLES = {
+    ReviewBodyKind.REVIEW_COMMITTEE: frozenset({MemberRole.CHAIR, MemberRole.VICE_CHAIR, MemberRole.MEMBER}),
+    ReviewBodyKind.REVIEW_GROUP: frozenset({MemberRole.LEADER, MemberRole.MEMBER}),
+    ReviewBodyKind.SPECIALTY_GROUP: frozenset({MemberRole.LEADER, MemberRole.MEMBER}),
+}

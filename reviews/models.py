@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Organisation
 from awards.enums import Category
 
-from .enums import BARRING_KINDS, CreditRecordKind, ScoreSheetKind, TieKind
+from .enums import BARRING_KINDS, BODY_ROLES, CreditRecordKind, MemberRole, ReviewBodyKind, ScoreSheetKind, TieKind
 
 
 class ExpertProfile(models.Model):
@@ -149,3 +149,61 @@ class ScoreItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label} ({self.points})"
+
+
+class ReviewBody(models.Model):
+    """A review committee or group formed for one edition. Its composition is checked against the rulebook's data
+    (``reviews.bodies.body_composition_problems``) before the office confirms it."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="review_bodies"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ReviewBodyKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    field = models.CharField(_("specialty"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("review body")
+        verbose_name_plural = _("review bodies")
+        ordering = ["edition", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["edition", "name"], name="review_body_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class ReviewBodyMember(models.Model):
+    body = models.ForeignKey(
+        ReviewBody, verbose_name=_("review body"), on_delete=models.CASCADE, related_name="members"
+    )
+    expert = models.ForeignKey(
+        ExpertProfile, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="body_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+
+    class Meta:
+        verbose_name = _("member of a review body")
+        verbose_name_plural = _("members of review bodies")
+        ordering = ["body", "id"]
+        constraints = [models.UniqueConstraint(fields=["body", "expert"], name="review_body_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.body_id and self.role and self.role not in BODY_ROLES[ReviewBodyKind(self.body.kind)]:
+            message = _("A body of the kind %(kind)s has no role %(role)s.") % {
+                "kind": self.body.get_kind_display(),
+                "role": self.get_role_display(),
+            }
+            raise ValidationError({"role": message})

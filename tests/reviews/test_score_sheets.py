@@ -291,7 +291,15 @@ def test_score_sheet_change_page_lists_items_in_order(client):
     assert content.index("高层领导的作用") < content.index("领导方面的结果")
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.OFFICE_STAFF], ids=["auditor", "office-staff-view-only"])
+def test_score_sheet_admin_office_may_edit(users, client):
+    client.force_login(users[Role.OFFICE_STAFF])
+    sheet = ScoreSheetTemplate.objects.get(code=GBT)
+    response = client.get(reverse("admin:reviews_scoresheettemplate_change", args=[sheet.pk]))
+    assert response.status_code == 200
+    assert 'name="_save"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR], ids=["auditor"])
 def test_score_sheet_admin_view_only_for(role, users, client):
     client.force_login(users[role])
     sheet = ScoreSheetTemplate.objects.get(code=GBT)
