@@ -58,3 +58,14 @@ BODY_ROLES = {
     ReviewBodyKind.REVIEW_GROUP: frozenset({MemberRole.LEADER, MemberRole.MEMBER}),
     ReviewBodyKind.SPECIALTY_GROUP: frozenset({MemberRole.LEADER, MemberRole.MEMBER}),
 }
+
+
+class AssignmentMethod(models.TextChoices):
+    OPTIMAL = "optimal", _("Optimal assignment")
+    RANDOM = "random", _("Recorded random draw")
+    MANUAL = "manual", _("Manual change")
+
+
+class ConflictDecision(models.TextChoices):
+    NO_CONFLICT = "no_conflict", _("I declare no conflict of interest")
+    RECUSE = "recuse", _("I recuse myself")

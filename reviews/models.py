@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Organisation
 from awards.enums import Category
 
-from .enums import BARRING_KINDS, BODY_ROLES, CreditRecordKind, MemberRole, ReviewBodyKind, ScoreSheetKind, TieKind
+from .enums import (
+    BARRING_KINDS,
+    BODY_ROLES,
+    AssignmentMethod,
+    ConflictDecision,
+    CreditRecordKind,
+    MemberRole,
+    ReviewBodyKind,
+    ScoreSheetKind,
+    TieKind,
+)
 
 
 class ExpertProfile(models.Model):
@@ -207,3 +217,140 @@ class ReviewBodyMember(models.Model):
                 "role": self.get_role_display(),
             }
             raise ValidationError({"role": message})
+
+
+class EditionStage(models.Model):
+    """One review stage of one edition: its dates and the settings the office chose for it."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="review_stages"
+    )
+    stage = models.ForeignKey("awards.Stage", verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    opens = models.DateField(_("opens"))
+    sheets_due = models.DateField(_("score sheets due"))
+    experts_per_application = models.PositiveSmallIntegerField(
+        _("experts per application"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    same_district_conflict = models.BooleanField(
+        _("an expert of the applicant's district is conflicted"), default=False
+    )
+    score_sheet = models.ForeignKey(
+        ScoreSheetTemplate,
+        verbose_name=_("score sheet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consensus_spread = models.DecimalField(
+        _("spread that opens a consensus step (points)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no consensus step."),
+    )
+    normalise = models.BooleanField(_("normalise each expert's scores (z-scores)"), default=False)
+
+    class Meta:
+        verbose_name = _("review stage of an edition")
+        verbose_name_plural = _("review stages of editions")
+        ordering = ["edition", "stage__position"]
+        constraints = [models.UniqueConstraint(fields=["edition", "stage"], name="edition_stage_once")]
+
+    def __str__(self) -> str:
+        return f"{self.edition} · {self.stage.get_kind_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.edition_id and self.stage_id and self.stage.rulebook_id != self.edition.rulebook_id:
+            errors["stage"] = _("This stage belongs to another rulebook than the edition's.")
+        if self.opens and self.sheets_due and self.sheets_due < self.opens:
+            errors["sheets_due"] = _("Score sheets cannot be due before the stage opens.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Assignment(models.Model):
+    """An expert assigned to an application at a review stage. A manual change withdraws the old row (kept)."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="+"
+    )
+    expert = models.ForeignKey(
+        ExpertProfile, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    method = models.CharField(_("method"), max_length=20, choices=AssignmentMethod.choices)
+    draw_seed = models.BigIntegerField(_("seed of the random draw"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["edition_stage", "application", "expert"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition_stage", "application", "expert"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="assignment_once_per_stage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.application_id} ({self.edition_stage})"
+
+
+class ConflictDeclaration(models.Model):
+    """Before first opening an application the expert declares no conflict, or recuses."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="declaration")
+    decision = models.CharField(_("decision"), max_length=20, choices=ConflictDecision.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict declaration")
+        verbose_name_plural = _("conflict declarations")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.get_decision_display()}"
+
+
+class ConflictOverride(models.Model):
+    """A computed conflict set aside for one expert and application: needs two office staff and a reason."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="conflict_overrides")
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict override")
+        verbose_name_plural = _("conflict overrides")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(approved_by=models.F("requested_by")), name="override_needs_two_people"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} / {self.application_id}"
