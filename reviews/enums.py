@@ -69,3 +69,8 @@ class AssignmentMethod(models.TextChoices):
 class ConflictDecision(models.TextChoices):
     NO_CONFLICT = "no_conflict", _("I declare no conflict of interest")
     RECUSE = "recuse", _("I recuse myself")
+
+
+class SheetState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")

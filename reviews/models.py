@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import District, Organisation
 from awards.enums import Category
@@ -20,6 +21,7 @@ from .enums import (
     MemberRole,
     ReviewBodyKind,
     ScoreSheetKind,
+    SheetState,
     TieKind,
 )
 
@@ -354,3 +356,50 @@ class ConflictOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} / {self.application_id}"
+
+
+class ScoreSheet(FSMModelMixin, models.Model):
+    """An expert's score sheet for one assignment. Submitted, it is locked; only the office re-opens it, with a
+    reason."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="sheet")
+    template = models.ForeignKey(ScoreSheetTemplate, on_delete=models.PROTECT, related_name="+")
+    state = FSMField(_("state"), max_length=20, choices=SheetState.choices, default=SheetState.DRAFT, protected=True)
+    total = models.DecimalField(_("total"), max_digits=8, decimal_places=2, default=Decimal(0))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reopened_reason = models.CharField(_("reason for re-opening"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("expert score sheet")
+        verbose_name_plural = _("expert score sheets")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.total}"
+
+    @transition(field=state, source=SheetState.DRAFT, target=SheetState.SUBMITTED)
+    def submit(self) -> None:
+        pass
+
+    @transition(field=state, source=SheetState.SUBMITTED, target=SheetState.DRAFT)
+    def reopen(self) -> None:
+        pass
+
+
+class ItemScore(models.Model):
+    """The points an expert gives one item, or, on a category, the strengths and opportunities for
+    improvement written for it."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(ScoreItem, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, null=True, blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    opportunities = models.TextField(_("opportunities for improvement"), blank=True)
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        constraints = [models.UniqueConstraint(fields=["sheet", "item"], name="item_score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}: {self.points}"

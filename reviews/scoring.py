@@ -1,0 +1,218 @@
+"""Score sheets: the expert saves as they go, submits once; the office re-opens with a reason.
+
+Every write checks its permission before the transaction, so that a refusal's audit row is kept.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import AuditAction, AuditResult, Role
+from accounts.rules import has_any_role
+from accounts.services import audit_record
+
+from .enums import ConflictDecision, SheetState
+from .models import Assignment, ItemScore, ScoreItem, ScoreSheet
+
+
+def _refuse(by, obj, reason: str, request=None):
+    audit_record(
+        action=AuditAction.PERMISSION_REFUSED,
+        result=AuditResult.REFUSED,
+        actor=by,
+        obj=obj,
+        detail=reason,
+        request=request,
+    )
+    raise PermissionDenied(reason)
+
+
+def _is_assigned_expert(by, assignment: Assignment) -> bool:
+    return has_any_role(by, Role.EXPERT) and assignment.expert.user_id == by.pk and assignment.withdrawn_at is None
+
+
+def _declared_no_conflict(assignment: Assignment) -> bool:
+    declaration = getattr(assignment, "declaration", None)
+    return declaration is not None and declaration.decision == ConflictDecision.NO_CONFLICT
+
+
+def _parse_points(raw) -> Decimal | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+    if not value.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": raw})
+    return value.quantize(Decimal("0.01"))
+
+
+def _band_problem(item: ScoreItem, points: Decimal, bands: list) -> str | None:
+    if points < 0 or points > item.points:
+        return _("%(code)s %(label)s: %(points)s is outside 0 to %(max)s points.") % {
+            "code": item.code,
+            "label": item.label,
+            "points": points,
+            "max": item.points,
+        }
+    if not bands or item.points == 0:
+        return None
+    percent = points / item.points * 100
+    if any(Decimal(low) <= percent <= Decimal(high) for low, high in bands):
+        return None
+    allowed = "、".join(f"{low}–{high}%" for low, high in bands)
+    return _("%(code)s %(label)s: %(points)s points is %(percent)s%% of the item, outside the bands %(bands)s.") % {
+        "code": item.code,
+        "label": item.label,
+        "points": points,
+        "percent": percent.quantize(Decimal("0.1")),
+        "bands": allowed,
+    }
+
+
+def sheet_save(*, assignment: Assignment, by, scores: dict, request=None) -> ScoreSheet:
+    """Save the expert's draft as it is (missing items are allowed until submission).
+
+    `scores` maps a ScoreItem id to {"points": str|number|None, "strengths": str, "opportunities": str}.
+    Refuses: someone other than the assigned expert; an expert who has not declared no conflict; a submitted
+    sheet; points outside the item or its bands; items of another sheet. Nothing is saved when one value is bad.
+    Side effects: creates or updates the sheet and its item rows, recomputes the running total.
+    """
+    if not _is_assigned_expert(by, assignment):
+        _refuse(by, assignment, "not the assigned expert", request)
+    if not _declared_no_conflict(assignment):
+        raise ValidationError(_("Declare that you have no conflict of interest before scoring."))
+    template = assignment.edition_stage.score_sheet
+    if template is None:
+        raise ValidationError(_("This stage has no score sheet."))
+    items = {item.pk: item for item in ScoreItem.objects.filter(template=template)}
+    parsed, errors = {}, []
+    for key, entry in scores.items():
+        item = items.get(int(key))
+        if item is None:
+            errors.append(_("An item that is not on this score sheet was sent."))
+            continue
+        try:
+            points = _parse_points(entry.get("points"))
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        is_leaf = not any(other.parent_id == item.pk for other in items.values())
+        if points is not None and not is_leaf:
+            errors.append(_("%(code)s is a category: score its items.") % {"code": item.code})
+            continue
+        if points is not None:
+            problem = _band_problem(item, points, template.bands)
+            if problem:
+                errors.append(problem)
+                continue
+        parsed[item.pk] = (points, (entry.get("strengths") or "").strip(), (entry.get("opportunities") or "").strip())
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
+            assignment=assignment, defaults={"template": template}
+        )
+        if sheet.state != SheetState.DRAFT:
+            raise ValidationError(_("This score sheet has been submitted and is locked."))
+        for item_id, (points, strengths, opportunities) in parsed.items():
+            ItemScore.objects.update_or_create(
+                sheet=sheet,
+                item_id=item_id,
+                defaults={"points": points, "strengths": strengths, "opportunities": opportunities},
+            )
+        sheet.total = sum((s.points for s in sheet.scores.all() if s.points is not None), Decimal(0))
+        sheet.save(update_fields=["total", "updated_at"])
+    return sheet
+
+
+def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
+    """Submit a complete sheet; it is locked afterwards.
+
+    Refuses, naming them, items without points and (where the sheet asks for them) categories without
+    strengths and opportunities for improvement. Side effects: transition to SUBMITTED, audit row.
+    """
+    assignment = sheet.assignment
+    if not _is_assigned_expert(by, assignment):
+        _refuse(by, sheet, "not the assigned expert", request)
+    with transaction.atomic():
+        sheet = ScoreSheet.objects.select_for_update().select_related("template").get(pk=sheet.pk)
+        if sheet.state != SheetState.DRAFT:
+            raise ValidationError(_("This score sheet has been submitted and is locked."))
+        items = list(ScoreItem.objects.filter(template=sheet.template).order_by("position"))
+        parents = {item.parent_id for item in items if item.parent_id}
+        given = {score.item_id: score for score in sheet.scores.all()}
+        errors = []
+        missing = [
+            item.code
+            for item in items
+            if item.pk not in parents and getattr(given.get(item.pk), "points", None) is None
+        ]
+        if missing:
+            errors.append(_("Score every item: %(items)s.") % {"items": "、".join(missing)})
+        if sheet.template.asks_strengths:
+            categories = [item for item in items if item.parent_id is None and item.pk in parents] or [
+                item for item in items if item.parent_id is None
+            ]
+            bare = [
+                item.code
+                for item in categories
+                if not (
+                    getattr(given.get(item.pk), "strengths", "") and getattr(given.get(item.pk), "opportunities", "")
+                )
+            ]
+            if bare:
+                errors.append(
+                    _("Write the strengths and the opportunities for improvement of: %(items)s.")
+                    % {"items": "、".join(bare)}
+                )
+        if errors:
+            raise ValidationError(errors)
+        sheet.submit()
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["state", "submitted_at", "updated_at"])
+        audit_record(
+            action=AuditAction.STATE_CHANGE,
+            actor=by,
+            obj=sheet,
+            detail=f"sheet submitted, total {sheet.total}",
+            request=request,
+        )
+    return sheet
+
+
+def sheet_reopen(*, sheet: ScoreSheet, by, reason: str, request=None) -> ScoreSheet:
+    """The office re-opens a submitted sheet with a reason. Side effects: transition to DRAFT, audit row."""
+    if not has_any_role(by, Role.OFFICE_STAFF):
+        _refuse(by, sheet, "only the office re-opens a score sheet", request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write why the sheet is re-opened."))
+    with transaction.atomic():
+        sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+        if sheet.state != SheetState.SUBMITTED:
+            raise ValidationError(_("Only a submitted score sheet can be re-opened."))
+        sheet.reopen()
+        sheet.reopened_reason = reason[:300]
+        sheet.save(update_fields=["state", "reopened_reason", "updated_at"])
+        audit_record(
+            action=AuditAction.STATE_CHANGE, actor=by, obj=sheet, detail=f"sheet re-opened: {reason}", request=request
+        )
+    return sheet
+
+
+def sheets_visible_to_expert(*, user, assignment: Assignment):
+    """The other experts' sheets for the same application and stage: none until the user's own is submitted,
+    and then only submitted ones."""
+    own = ScoreSheet.objects.filter(assignment=assignment, state=SheetState.SUBMITTED).exists()
+    if not own or assignment.expert.user_id != user.pk:
+        return ScoreSheet.objects.none()
+    return ScoreSheet.objects.filter(
+        assignment__edition_stage=assignment.edition_stage,
+        assignment__application_id=assignment.application_id,
+        state=SheetState.SUBMITTED,
+    ).exclude(assignment=assignment)
