@@ -403,3 +403,27 @@ class ItemScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.points}"
+
+
+class ConsensusRecord(models.Model):
+    """Where the experts' scores of an application spread too far, the group leader records the agreed score
+    and its rationale; it replaces the computed score of that stage."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="consensus_records")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    agreed_score = models.DecimalField(_("agreed score"), max_digits=8, decimal_places=2)
+    rationale = models.TextField(_("rationale"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consensus record")
+        verbose_name_plural = _("consensus records")
+        constraints = [
+            models.UniqueConstraint(fields=["edition_stage", "application"], name="consensus_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.agreed_score}"

@@ -222,8 +222,13 @@ def test_loading_restores_an_edited_item_in_place():
 
 def new_sheet(bands) -> ScoreSheetTemplate:
     return ScoreSheetTemplate(
-        code="test-sheet", name="测试评分表", kind=ScoreSheetKind.INDIVIDUAL, category=Category.INDIVIDUAL,
-        criteria_edition="测试", total_points=100, bands=bands,
+        code="test-sheet",
+        name="测试评分表",
+        kind=ScoreSheetKind.INDIVIDUAL,
+        category=Category.INDIVIDUAL,
+        criteria_edition="测试",
+        total_points=100,
+        bands=bands,
     )
 
 

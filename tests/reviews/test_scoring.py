@@ -1,70 +1,24 @@
 """Score sheets: drafts as you go, a locked submission, re-opening by the office with a reason."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 
-from accounts.enums import AuditAction, Role
+from accounts.enums import AuditAction
 from accounts.models import AuditEvent
 from reviews import scoring
 from reviews.enums import ConflictDecision, SheetState
 from reviews.models import (
-    Assignment,
     ConflictDeclaration,
     EditionStage,
-    ExpertProfile,
     ScoreItem,
     ScoreSheet,
     ScoreSheetTemplate,
 )
-from tests.applications.conftest import make_edition, make_unit_applicant
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _expert(name="张专家"):
-    user = UserFactory(roles=[Role.EXPERT])
-    return ExpertProfile.objects.create(user=user, full_name=name, employer_name="山东大学")
-
-
-@pytest.fixture
-def scene(db):
-    from applications.models import Application
-
-    edition = make_edition()
-    office = UserFactory(roles=[Role.OFFICE_STAFF])
-    applicant = make_unit_applicant()
-    application = Application.objects.create(
-        edition=edition,
-        category="unit",
-        owner=applicant,
-        organisation=applicant.organisation,
-        applicant_key=f"org:{applicant.organisation_id}",
-        recommender=applicant.organisation.district,
-        state="in_review",
-        number=f"WH-{edition.year}-0001",
-        current_stage=edition.rulebook.stages.get(kind="material_review"),
-    )
-    template = ScoreSheetTemplate.objects.get(code="national-benchmark-2022")  # three items, no bands
-    stage = EditionStage.objects.create(
-        edition=edition,
-        stage=application.current_stage,
-        opens=timezone.localdate(),
-        sheets_due=timezone.localdate() + timedelta(days=10),
-        score_sheet=template,
-    )
-    experts = [_expert("张专家"), _expert("李专家")]
-    assignments = [
-        Assignment.objects.create(
-            edition_stage=stage, application=application, expert=e, method="manual", assigned_by=office
-        )
-        for e in experts
-    ]
-    return {"office": office, "stage": stage, "template": template, "experts": experts, "assignments": assignments}
 
 
 def _declare(assignment):
@@ -157,7 +111,7 @@ def test_other_experts_scores_hidden_until_own_submission(scene):
     first, second = scene["assignments"]
     for assignment in (first, second):
         _declare(assignment)
-        sheet = scoring.sheet_save(
+        scoring.sheet_save(
             assignment=assignment, by=assignment.expert.user, scores=_full_scores(scene["template"])
         )
     scoring.sheet_submit(sheet=ScoreSheet.objects.get(assignment=second), by=second.expert.user)
