@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import District, Organisation
-from awards.enums import Category
+from awards.enums import Category, Tier
 
 from .enums import (
     BARRING_KINDS,
@@ -427,3 +427,41 @@ class ConsensusRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.agreed_score}"
+
+
+class CandidateProposal(models.Model):
+    """One line of the proposed candidate list of an edition: the ranking within the scheme's quotas per
+    category and tier. The office may change a line only with a written reason (audited)."""
+
+    edition = models.ForeignKey("awards.Edition", on_delete=models.CASCADE, related_name="candidate_proposals")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    tier = models.CharField(
+        _("tier"),
+        max_length=20,
+        choices=Tier.choices,
+        blank=True,
+        help_text=_("Empty: ranked, but outside every quota."),
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    score = models.DecimalField(_("combined score"), max_digits=8, decimal_places=2)
+    encouraged = models.BooleanField(_("encouraged type"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    change_reason = models.TextField(_("reason for the change"), blank=True)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate proposal")
+        verbose_name_plural = _("candidate proposals")
+        ordering = ["edition", "category", "rank"]
+        constraints = [models.UniqueConstraint(fields=["edition", "application"], name="candidate_once_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.application_id} {self.tier}"
