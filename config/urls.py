@@ -14,6 +14,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("register/", include((register_urlpatterns, "register"))),
     path("exports/", include("applications.urls_exports")),
+    path("reviews/", include("reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/admin/", admin.site.urls),
 ]

@@ -1,0 +1,137 @@
+"""Forms of the expert and office review pages. They parse what was typed; the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.forms import PortalForm
+from awards.enums import SCORED_STAGES
+from awards.models import Edition, Stage
+
+from .enums import ConflictDecision
+from .models import ScoreSheetTemplate
+
+
+def points_text(value: Decimal) -> str:
+    """Points as typed by a person: 12.5, 30, 0 (no trailing zeros, no exponent)."""
+    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
+    return text.rstrip("0").rstrip(".")
+
+
+class DeclarationForm(PortalForm):
+    decision = forms.ChoiceField(
+        label=_("Your declaration"), choices=ConflictDecision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ScoreSheetForm(forms.Form):
+    """One points input per scored item, and the strengths and opportunities of each category where the sheet
+    asks for them. Values are kept as typed (so nothing is lost on an error); ``sheet_save`` checks them."""
+
+    def __init__(self, *args, template, categories, scores=None, locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        scores = scores or {}
+        self.categories = categories
+        for category in categories:
+            for item in category["items"]:
+                given = scores.get(item.pk)
+                self.fields[f"points-{item.pk}"] = forms.CharField(
+                    label=f"{item.code} {item.label}",
+                    required=False,
+                    initial="" if given is None or given.points is None else points_text(given.points),
+                    widget=forms.NumberInput(
+                        attrs={
+                            "class": "form-control score-points",
+                            "min": "0",
+                            "max": points_text(item.points),
+                            "step": "0.5",
+                            "data-item": item.pk,
+                            "inputmode": "decimal",
+                        }
+                    ),
+                )
+            if template.asks_strengths:
+                given = scores.get(category["item"].pk)
+                for part, label in (
+                    ("strengths", _("Strengths")),
+                    ("opportunities", _("Opportunities for improvement")),
+                ):
+                    self.fields[f"{part}-{category['item'].pk}"] = forms.CharField(
+                        label=label,
+                        required=False,
+                        initial=getattr(given, part, ""),
+                        widget=forms.Textarea(
+                            attrs={
+                                "class": "form-control",
+                                "rows": 3,
+                                "data-item": category["item"].pk,
+                                "data-part": part,
+                            }
+                        ),
+                    )
+        if locked:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def scores(self) -> dict:
+        """What ``sheet_save`` takes: item id -> {"points", "strengths", "opportunities"}."""
+        result: dict = {}
+        for name, value in self.cleaned_data.items():
+            part, item_id = name.split("-", 1)
+            result.setdefault(int(item_id), {})[part] = value
+        return result
+
+    def rows(self):
+        """The categories with their bound fields, for the template."""
+        for category in self.categories:
+            yield {
+                **category,
+                "fields": [(item, self[f"points-{item.pk}"]) for item in category["items"]],
+                "strengths": self[f"strengths-{category['item'].pk}"]
+                if f"strengths-{category['item'].pk}" in self.fields
+                else None,
+                "opportunities": (
+                    self[f"opportunities-{category['item'].pk}"]
+                    if f"opportunities-{category['item'].pk}" in self.fields
+                    else None
+                ),
+            }
+
+
+class AssignForm(PortalForm):
+    seed = forms.IntegerField(
+        label=_("Seed of the random draw"),
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text=_("Leave empty to draw one; it is recorded either way."),
+    )
+
+
+class EditionStageForm(PortalForm):
+    edition = forms.ModelChoiceField(label=_("Edition"), queryset=Edition.objects.none())
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.none())
+    opens = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
+    sheets_due = forms.DateField(label=_("Score sheets due"), widget=forms.DateInput(attrs={"type": "date"}))
+    experts_per_application = forms.IntegerField(
+        label=_("Experts per application"), min_value=1, max_value=30, initial=5
+    )
+    score_sheet = forms.ModelChoiceField(label=_("Score sheet"), queryset=ScoreSheetTemplate.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = Edition.objects.select_related("scheme").order_by("-year", "scheme__code")
+        self.fields["stage"].queryset = (
+            Stage.objects.filter(kind__in=sorted(SCORED_STAGES))
+            .select_related("rulebook__scheme")
+            .order_by("rulebook", "position")
+        )
+        self.fields["stage"].label_from_instance = lambda stage: f"{stage.rulebook.scheme} · {stage.get_kind_display()}"
+        self.fields["score_sheet"].queryset = ScoreSheetTemplate.objects.all()
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)

@@ -1,0 +1,524 @@
+"""Pages of experts (queue, declaration, application, score sheet) and of the office (review stages and their
+board). Thin: parse the form, call a service or a read, render.
+
+An expert who may not open an application (not assigned, not declared, recused, or conflicted) gets a 404 on
+every page that shows it, its files or its scores, as if it did not exist; the attempt is audited.
+"""
+
+import json
+import string
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.enums import AuditAction, AuditResult, Role
+from accounts.rules import role_required
+from accounts.services import audit_record
+from applications import formspec
+from applications.models import Application, ApplicationFile
+
+from . import scoring
+from .assigning import assign_optimal, assign_random, conflict_declare, edition_stage_applications, expert_may_open
+from .conflicts import conflict_reasons, conflicted_pairs
+from .enums import AssignmentMethod, ConflictDecision, SheetState
+from .forms import AssignForm, DeclarationForm, EditionStageForm, ScoreSheetForm, points_text
+from .models import Assignment, ConflictOverride, EditionStage, ScoreItem
+from .results import stage_results
+from .stages import edition_stage_create
+
+# What the queue shows in its "state" column; the values are also the rows' data-state attributes.
+TO_DECLARE, CONFLICTED, SCORING, SUBMITTED = "to_declare", "conflicted", "scoring", "submitted"
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _declaration(assignment):
+    return getattr(assignment, "declaration", None)
+
+
+def _sheet(assignment):
+    return getattr(assignment, "sheet", None)
+
+
+def _hidden(request, detail: str):
+    """The object exists but is not the user's to see: a 404 that admits nothing, and a refusal in the trail."""
+    audit_record(
+        action=AuditAction.PERMISSION_REFUSED,
+        result=AuditResult.REFUSED,
+        actor=request.user,
+        detail=detail,
+        request=request,
+    )
+    raise Http404
+
+
+# --- reads, scoped to the expert who asks ------------------------------------------------------------------
+# These are the selectors of the expert pages; they stay here until reviews/selectors.py takes them.
+
+_ASSIGNMENT_RELATED = (
+    "edition_stage__edition__scheme",
+    "edition_stage__stage",
+    "edition_stage__score_sheet",
+    "application__organisation",
+    "application__individual",
+    "expert",
+    "declaration",
+    "sheet",
+)
+
+
+def _expert_assignments(user):
+    """The user's live assignments, with everything the queue shows, in due-date order."""
+    return (
+        Assignment.objects.filter(expert__user=user, withdrawn_at__isnull=True)
+        .select_related(*_ASSIGNMENT_RELATED)
+        .order_by("edition_stage__sheets_due", "edition_stage_id", "application__number", "pk")
+    )
+
+
+def _own_assignment(request, pk: int) -> Assignment:
+    assignment = _expert_assignments(request.user).filter(pk=pk).first()
+    if assignment is None:
+        _hidden(request, f"reviews.Assignment #{pk} is not a live assignment of the user")
+    return assignment
+
+
+def _conflicted(assignments) -> set[int]:
+    """Ids of the assignments whose expert the data now shows conflicted (ties declared since, say), unless an
+    approved override sets the conflict aside. A few queries per value of same_district, whatever the count."""
+    by_flag = defaultdict(list)
+    for assignment in assignments:
+        by_flag[assignment.edition_stage.same_district_conflict].append(assignment)
+    if not by_flag:
+        return set()
+    expert = assignments[0].expert
+    overrides = set(
+        ConflictOverride.objects.filter(expert=expert, approved_by__isnull=False).values_list(
+            "application_id", flat=True
+        )
+    )
+    conflicted = set()
+    for flag, rows in by_flag.items():
+        pairs = conflicted_pairs(experts=[expert], applications=[a.application_id for a in rows], same_district=flag)
+        conflicted |= {
+            a.pk for a in rows if (a.application_id, expert.pk) in pairs and a.application_id not in overrides
+        }
+    return conflicted
+
+
+def _openable_application(request, pk: int) -> Application:
+    application = (
+        Application.objects.select_related(
+            "edition__scheme", "organisation", "individual", "recommender", "current_stage"
+        )
+        .prefetch_related(
+            Prefetch(
+                "files", queryset=ApplicationFile.objects.filter(superseded_at__isnull=True).order_by("kind", "pk")
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not expert_may_open(user=request.user, application=application):
+        _hidden(request, f"applications.Application #{pk} is not open to the expert")
+    return application
+
+
+def _sheet_assignment(request, pk: int) -> Assignment:
+    """The user's live assignment, declared free of conflict, whose application the user may open; else 404."""
+    assignment = _expert_assignments(request.user).filter(pk=pk).first()
+    if (
+        assignment is None
+        or getattr(_declaration(assignment), "decision", None) != ConflictDecision.NO_CONFLICT
+        or not expert_may_open(user=request.user, application=assignment.application)
+    ):
+        _hidden(request, f"reviews.Assignment #{pk}: score sheet not open to the user")
+    return assignment
+
+
+# --- the expert ------------------------------------------------------------------------------------------
+
+
+@role_required(Role.EXPERT)
+@require_GET
+def queue(request):
+    assignments = list(_expert_assignments(request.user))
+    conflicted = _conflicted(assignments)
+    today = timezone.localdate()
+    groups: dict[int, dict] = {}
+    for assignment in assignments:
+        declaration, sheet = _declaration(assignment), _sheet(assignment)
+        if declaration is None:
+            state = TO_DECLARE
+        elif assignment.pk in conflicted:
+            state = CONFLICTED
+        elif sheet is not None and sheet.state == SheetState.SUBMITTED:
+            state = SUBMITTED
+        else:
+            state = SCORING
+        stage = assignment.edition_stage
+        days_left = (stage.sheets_due - today).days
+        group = groups.setdefault(
+            stage.pk, {"stage": stage, "days_left": days_left, "days_overdue": -days_left, "rows": []}
+        )
+        group["rows"].append({"assignment": assignment, "application": assignment.application, "state": state})
+    return render(request, "reviews/queue.html", {"groups": list(groups.values())})
+
+
+@role_required(Role.EXPERT)
+@require_http_methods(["GET", "POST"])
+def declare(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    if _declaration(assignment) is not None:
+        messages.info(request, _("You have already declared for this assignment."))
+        return redirect("reviews:application", pk=assignment.application_id)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            conflict_declare(
+                assignment=assignment,
+                decision=decision,
+                note=form.cleaned_data["note"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if decision == ConflictDecision.RECUSE:
+                messages.success(request, _("You have recused yourself; the award office will assign another expert."))
+                return redirect("reviews:queue")
+            messages.success(request, _("Your declaration has been recorded. You can read and score the application."))
+            return redirect("reviews:application", pk=assignment.application_id)
+    application = assignment.application
+    return render(
+        request,
+        "reviews/declare.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "form": form,
+            "reasons": conflict_reasons(
+                expert=assignment.expert,
+                application=application,
+                same_district=assignment.edition_stage.same_district_conflict,
+            ),
+            "same_district": assignment.edition_stage.same_district_conflict,
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+@require_GET
+def application(request, pk: int):
+    application = _openable_application(request, pk)
+    assignments = [
+        a
+        for a in _expert_assignments(request.user).filter(application=application)
+        if getattr(_declaration(a), "decision", None) == ConflictDecision.NO_CONFLICT
+    ]
+    return render(
+        request,
+        "reviews/application.html",
+        {
+            "application": application,
+            "assignments": assignments,
+            "form_content": [
+                (label, application.form_data.get(name, ""))
+                for name, label, _required, _max in formspec.fields_for(application.category)
+            ],
+            "files": list(application.files.all()),
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+@require_GET
+def file_download(request, pk: int):
+    file = (
+        ApplicationFile.objects.select_related("application__organisation", "application__individual")
+        .filter(pk=pk, superseded_at__isnull=True)
+        .first()
+    )
+    if file is None or not expert_may_open(user=request.user, application=file.application):
+        _hidden(request, f"applications.ApplicationFile #{pk} is not open to the expert")
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    audit_record(action=AuditAction.EXPORT, obj=file, detail=f"expert download {file.sha256}", request=request)
+    response = FileResponse(handle, as_attachment=True, filename=file.name, content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _categories(template) -> list[dict]:
+    """Top-level items with the items an expert scores under them; a flat sheet's items score themselves."""
+    items = list(ScoreItem.objects.filter(template=template).order_by("position"))
+    children = defaultdict(list)
+    for item in items:
+        if item.parent_id:
+            children[item.parent_id].append(item)
+    for item in items:
+        item.band_hints = [
+            f"{points_text(Decimal(low) * item.points / 100)}–{points_text(Decimal(high) * item.points / 100)}"
+            for low, high in template.bands or []
+        ]
+    return [{"item": top, "items": children.get(top.pk) or [top]} for top in items if top.parent_id is None]
+
+
+def _others(request, assignment) -> list[dict]:
+    """The other experts' submitted totals, once the user's own sheet is in; named 专家A, 专家B, … only."""
+    sheets = scoring.sheets_visible_to_expert(user=request.user, assignment=assignment).order_by("assignment_id")
+    letters = string.ascii_uppercase
+    return [
+        {"label": _("Expert %(letter)s") % {"letter": letters[i % 26]}, "total": sheet.total}
+        for i, sheet in enumerate(sheets)
+    ]
+
+
+@role_required(Role.EXPERT)
+@require_http_methods(["GET", "POST"])
+def sheet(request, pk: int):
+    assignment = _sheet_assignment(request, pk)
+    template = assignment.edition_stage.score_sheet
+    if template is None:
+        return render(request, "reviews/sheet.html", {"assignment": assignment, "template": None})
+    sheet = _sheet(assignment)
+    locked = sheet is not None and sheet.state == SheetState.SUBMITTED
+    if request.method == "POST" and locked:
+        messages.error(request, _("This score sheet has been submitted and is locked."))
+        return redirect("reviews:sheet", pk=assignment.pk)
+    categories = _categories(template)
+    scores = {score.item_id: score for score in sheet.scores.all()} if sheet is not None else {}
+    form = ScoreSheetForm(
+        request.POST if request.method == "POST" else None,
+        template=template,
+        categories=categories,
+        scores=scores,
+        locked=locked,
+    )
+    errors: list[str] = []
+    total = sheet.total if sheet is not None else Decimal(0)
+    if request.method == "POST" and form.is_valid():
+        submitting = request.POST.get("action") == "submit"
+        saved = False
+        try:
+            sheet = scoring.sheet_save(assignment=assignment, by=request.user, scores=form.scores(), request=request)
+            saved, total = True, sheet.total
+            if submitting:
+                scoring.sheet_submit(sheet=sheet, by=request.user, request=request)
+                messages.success(
+                    request,
+                    _("Your score sheet has been submitted. Total: %(total)s.") % {"total": points_text(sheet.total)},
+                )
+                return redirect("reviews:sheet", pk=assignment.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+            if saved:
+                errors.insert(0, _("Your draft has been saved, but it cannot be submitted yet:"))
+        else:
+            messages.success(request, _("Your draft has been saved."))
+            return redirect("reviews:sheet", pk=assignment.pk)
+    return render(
+        request,
+        "reviews/sheet.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "template": template,
+            "form": form,
+            "rows": list(form.rows()),
+            "errors": errors,
+            "sheet": sheet,
+            "state": SheetState.SUBMITTED if locked else SheetState.DRAFT,
+            "total": points_text(total),
+            "others": _others(request, assignment) if locked else [],
+            "days_left": (assignment.edition_stage.sheets_due - timezone.localdate()).days,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _parse_autosave(body: bytes) -> dict:
+    payload = json.loads(body or b"{}")
+    scores = payload["scores"]
+    if not isinstance(scores, dict):
+        raise TypeError
+    parsed = {}
+    for key, entry in scores.items():
+        if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
+            raise TypeError
+        parsed[int(key)] = {
+            part: "" if entry.get(part) is None else str(entry[part])
+            for part in ("points", "strengths", "opportunities")
+            if part in entry
+        }
+    return parsed
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def sheet_autosave(request, pk: int):
+    assignment = _sheet_assignment(request, pk)
+    try:
+        scores = _parse_autosave(request.body)
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"errors": [_("The saved values could not be read.")]}, status=400)
+    try:
+        sheet = scoring.sheet_save(assignment=assignment, by=request.user, scores=scores, request=request)
+    except ValidationError as error:
+        return JsonResponse({"errors": _errors(error)}, status=400)
+    return JsonResponse(
+        {"total": points_text(sheet.total), "saved_at": timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")}
+    )
+
+
+# --- the office ------------------------------------------------------------------------------------------
+
+
+@role_required(Role.OFFICE_STAFF)
+@require_GET
+def stages(request):
+    rows = (
+        EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__withdrawn_at__isnull=True)),
+            submitted=Count(
+                "assignments",
+                filter=Q(assignments__withdrawn_at__isnull=True, assignments__sheet__state=SheetState.SUBMITTED),
+            ),
+        )
+        .order_by("-edition__year", "edition__scheme__code", "stage__position")
+    )
+    return render(request, "reviews/stages.html", {"rows": rows})
+
+
+@role_required(Role.OFFICE_STAFF)
+@require_http_methods(["GET", "POST"])
+def stage_create(request):
+    form = EditionStageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition_stage = edition_stage_create(**form.service_arguments(), by=request.user, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The review stage has been set up."))
+            return redirect("reviews:board", pk=edition_stage.pk)
+    return render(request, "reviews/stage_create.html", {"form": form})
+
+
+def _board(request, edition_stage, *, assign_form=None, status=200):
+    applications = list(
+        Application.objects.filter(
+            Q(pk__in=edition_stage_applications(edition_stage).values("pk"))
+            | Q(pk__in=Assignment.objects.filter(edition_stage=edition_stage).values("application_id"))
+        )
+        .select_related("organisation", "individual")
+        .order_by("number", "pk")
+    )
+    assignments = list(
+        Assignment.objects.filter(edition_stage=edition_stage)
+        .select_related("expert", "declaration", "sheet")
+        .order_by("expert__full_name", "pk")
+    )
+    results = stage_results(edition_stage=edition_stage)
+    today = timezone.localdate()
+    overdue_day = edition_stage.sheets_due < today
+    per_application = {
+        a.pk: {"application": a, "assigned": 0, "declared": 0, "submitted": 0, "recused": 0} for a in applications
+    }
+    per_expert: dict[int, dict] = {}
+    experts = {}
+    for assignment in assignments:
+        row = per_application.get(assignment.application_id)
+        declaration, sheet = _declaration(assignment), _sheet(assignment)
+        submitted = sheet is not None and sheet.state == SheetState.SUBMITTED
+        experts[assignment.expert_id] = assignment.expert
+        if assignment.withdrawn_at is not None:
+            if row is not None and getattr(declaration, "decision", None) == ConflictDecision.RECUSE:
+                row["recused"] += 1
+            continue
+        expert_row = per_expert.setdefault(
+            assignment.expert_id,
+            {"expert": assignment.expert, "assigned": 0, "declared": 0, "submitted": 0, "overdue": 0},
+        )
+        for target in (row, expert_row):
+            if target is None:
+                continue
+            target["assigned"] += 1
+            target["declared"] += declaration is not None
+            target["submitted"] += submitted
+        expert_row["overdue"] += overdue_day and not submitted
+    for application_id, row in per_application.items():
+        result = results.get(application_id)
+        row["result"] = result
+        row["outliers"] = [experts[pk] for pk in sorted(result.outliers)] if result and result.outliers else []
+    live = any(a.withdrawn_at is None for a in assignments)
+    return render(
+        request,
+        "reviews/board.html",
+        {
+            "edition_stage": edition_stage,
+            "applications": list(per_application.values()),
+            "experts": list(per_expert.values()),
+            "can_assign": not live,
+            "assign_form": assign_form or AssignForm(),
+            "Method": AssignmentMethod,
+            "overdue_day": overdue_day,
+        },
+        status=status,
+    )
+
+
+def _edition_stage(pk: int) -> EditionStage:
+    return get_object_or_404(EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet"), pk=pk)
+
+
+@role_required(Role.OFFICE_STAFF)
+@require_GET
+def board(request, pk: int):
+    return _board(request, _edition_stage(pk))
+
+
+@role_required(Role.OFFICE_STAFF)
+@require_POST
+def board_assign(request, pk: int):
+    edition_stage = _edition_stage(pk)
+    form = AssignForm(request.POST)
+    method = request.POST.get("method")
+    if method not in (AssignmentMethod.OPTIMAL, AssignmentMethod.RANDOM) or not form.is_valid():
+        if method not in (AssignmentMethod.OPTIMAL, AssignmentMethod.RANDOM):
+            form.add_error(None, _("Choose the optimal assignment or a random draw."))
+        return _board(request, edition_stage, assign_form=form, status=400)
+    try:
+        if method == AssignmentMethod.RANDOM:
+            rows = assign_random(
+                edition_stage=edition_stage, seed=form.cleaned_data["seed"], by=request.user, request=request
+            )
+        else:
+            rows = assign_optimal(edition_stage=edition_stage, by=request.user, request=request)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d assignment has been made.", "%(count)d assignments have been made.", len(rows))
+            % {"count": len(rows)},
+        )
+    return redirect("reviews:board", pk=edition_stage.pk)
