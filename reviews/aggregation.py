@@ -94,16 +94,30 @@ def normalised_scores(
     }
 
 
-def outliers(scores_by_expert: Mapping[Hashable, Number], *, threshold: float = 2.0) -> set[Hashable]:
-    """Experts whose score for one application lies more than ``threshold`` population stds from the mean.
+def outliers(
+    scores_by_expert: Mapping[Hashable, Number], *, threshold: float = 2.0, method: str = "leave_one_out"
+) -> set[Hashable]:
+    """Experts whose score for one application lies more than ``threshold`` standard deviations away.
 
-    None are flagged with fewer than 3 scores or a std of 0. Note that with n scores no |z| can exceed
-    sqrt(n - 1), so at the default threshold of 2 nothing is ever flagged with 5 scores or fewer.
+    ``method="leave_one_out"`` (the default) measures each score against the mean of the OTHER experts' scores,
+    in units of the population std of all scores: z = (x - mean_others) / std_all. The plain population z
+    (``method="population"``) cannot exceed sqrt(n - 1), so with the usual 5 experts it could never pass 2 and
+    the "|z| > 2" rule would flag nothing; measured against the others, one score far from four agreeing ones
+    reaches n / sqrt(n - 1) = 2.5 and is flagged. None are flagged with fewer than 3 scores or a std of 0.
     """
     if len(scores_by_expert) < 3:
         return set()
-    zs = _zscores({expert: float(s) for expert, s in scores_by_expert.items()})
-    return {expert for expert, z in zs.items() if abs(z) > threshold}
+    values = {expert: float(s) for expert, s in scores_by_expert.items()}
+    if method == "population":
+        zs = _zscores(values)
+        return {expert for expert, z in zs.items() if abs(z) > threshold}
+    if method != "leave_one_out":
+        raise ValueError(f"unknown outlier method {method!r}")
+    std = statistics.pstdev(values.values())
+    if std == 0:
+        return set()
+    total, n = math.fsum(values.values()), len(values)
+    return {expert for expert, x in values.items() if abs(x - (total - x) / (n - 1)) / std > threshold}
 
 
 def spread(scores: Iterable[Number]) -> float:

@@ -99,13 +99,31 @@ def test_outliers_low_score_flagged():
     assert outliers(scores) == {"e10"}
 
 
-def test_outliers_five_scores_cannot_exceed_two():
+def test_outliers_five_scores_population_z_cannot_exceed_two():
     # [80, 80, 80, 80, 40]: mean 72, variance (4 x 64 + 1024) / 5 = 256, std 16, z of the 40 = -32 / 16 = -2.0,
-    # which is not above 2. With n scores no |z| exceeds sqrt(n - 1), here sqrt(4) = 2.
+    # which is not above 2. With n scores no population |z| exceeds sqrt(n - 1), here sqrt(4) = 2.
     scores = {"a": 80, "b": 80, "c": 80, "d": 80, "e": 40}
 
-    assert outliers(scores) == set()
-    assert outliers(scores, threshold=1.99) == {"e"}
+    assert outliers(scores, method="population") == set()
+    assert outliers(scores, threshold=1.99, method="population") == {"e"}
+
+
+def test_outliers_five_scores_leave_one_out_flags_the_lone_score():
+    # The same scores measured against the others: the 40 is 40 below the others' mean 80, std of all 16:
+    # z = -2.5, flagged. Each 80 is 10 above the others' mean (80 * 3 + 40) / 4 = 70: z = 0.625, not flagged.
+    scores = {"a": 80, "b": 80, "c": 80, "d": 80, "e": 40}
+
+    assert outliers(scores) == {"e"}
+
+
+def test_outliers_five_close_scores_none():
+    # [80, 81, 79, 80, 82]: std 1.02; the 82 is 2 above the others' mean 80: z = 1.96, not above 2.
+    assert outliers({"a": 80, "b": 81, "c": 79, "d": 80, "e": 82}) == set()
+
+
+def test_outliers_unknown_method_refused():
+    with pytest.raises(ValueError):
+        outliers({"a": 1, "b": 2, "c": 3}, method="median")
 
 
 def test_outliers_fewer_than_three_scores_none():
