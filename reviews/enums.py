@@ -74,3 +74,18 @@ class ConflictDecision(models.TextChoices):
 class SheetState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+
+
+class GateOutcome(models.TextChoices):
+    """What the office or the agency recorded at a gate stage (public opinion, qualification, survey, …)."""
+
+    PASS = "pass", _("Passed")
+    FAIL = "fail", _("Failed")
+    NOTED = "noted", _("Noted")
+
+
+class SignOffDecision(models.TextChoices):
+    """A qualification department's decision on an application (Linyi art. 15)."""
+
+    APPROVE = "approve", _("Approve")
+    REFUSE = "refuse", _("Refuse")

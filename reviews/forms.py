@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import PortalForm
+from applications.models import Application
 from awards.enums import SCORED_STAGES
 from awards.models import Edition, Stage
 
 from .enums import ConflictDecision
-from .models import ScoreSheetTemplate
+from .models import ExpertProfile, ScoreSheetTemplate
 
 
 def points_text(value: Decimal) -> str:
@@ -135,3 +136,69 @@ class EditionStageForm(PortalForm):
 
     def service_arguments(self) -> dict:
         return dict(self.cleaned_data)
+
+
+# --- the office's ranking, candidate list, assignments and overrides; the leader's consensus ---------------------
+
+
+class CandidateChangeForm(PortalForm):
+    """One line of the proposed list moved to another tier. The reason is checked by ``candidate_change``, which
+    says what is missing in the office's words."""
+
+    tier = forms.ChoiceField(label=_("Move to"))
+    reason = forms.CharField(label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, tiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = tiers
+        self.fields["reason"].portal_required = True
+
+
+class AssignmentReplaceForm(PortalForm):
+    expert = forms.TypedChoiceField(label=_("New expert"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = [("", "—"), *((e.pk, f"{e.full_name} · {e.employer_name}") for e in experts)]
+        self.fields["reason"].portal_required = True
+
+
+class SheetReopenForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Reason for re-opening"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].portal_required = True
+
+
+class OverrideRequestForm(PortalForm):
+    application = forms.CharField(label=_("Application number"), max_length=40)
+    expert = forms.ModelChoiceField(label=_("Expert"), queryset=ExpertProfile.objects.none())
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = ExpertProfile.objects.order_by("full_name", "pk")
+        self.fields["expert"].label_from_instance = lambda expert: f"{expert.full_name} · {expert.employer_name}"
+        self.fields["reason"].portal_required = True
+
+    def clean_application(self):
+        number = self.cleaned_data["application"].strip()
+        application = Application.objects.filter(number=number).first()
+        if application is None:
+            raise forms.ValidationError(_("No application has the number %(number)s.") % {"number": number})
+        return application
+
+
+class ConsensusForm(PortalForm):
+    agreed_score = forms.DecimalField(label=_("Agreed score"), min_value=0, max_digits=8, decimal_places=2)
+    rationale = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rationale"].portal_required = True

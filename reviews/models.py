@@ -18,10 +18,12 @@ from .enums import (
     AssignmentMethod,
     ConflictDecision,
     CreditRecordKind,
+    GateOutcome,
     MemberRole,
     ReviewBodyKind,
     ScoreSheetKind,
     SheetState,
+    SignOffDecision,
     TieKind,
 )
 
@@ -465,3 +467,138 @@ class CandidateProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.application_id} {self.tier}"
+
+
+class GateRecord(models.Model):
+    """The recorded result of a gate stage for one application: public-opinion check, qualification or formal
+    check, social satisfaction survey (with its score), or the supervision group's opinions (noted only)."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="gate_records")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=GateOutcome.choices)
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("The social satisfaction survey's score, 0 to 100."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gate record")
+        verbose_name_plural = _("gate records")
+        ordering = ["edition_stage", "application"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition_stage", "application"], name="gate_record_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_outcome_display()} ({self.edition_stage})"
+
+
+class StageDepartment(models.Model):
+    """A department that must sign off the qualification check of an edition stage (Linyi art. 15). The office
+    keeps the list; the default comes from the rulebook's stage (``stage_records.default_departments``)."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("department"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("signing department")
+        verbose_name_plural = _("signing departments")
+        ordering = ["edition_stage", "position"]
+        constraints = [models.UniqueConstraint(fields=["edition_stage", "name"], name="stage_department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentSignOff(models.Model):
+    """One department's decision on one application's qualification check (Linyi art. 15)."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="sign_offs")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.CharField(_("department"), max_length=60)
+    decision = models.CharField(_("decision"), max_length=10, choices=SignOffDecision.choices)
+    note = models.TextField(_("note"), blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("department sign-off")
+        verbose_name_plural = _("department sign-offs")
+        ordering = ["edition_stage", "application", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition_stage", "application", "department"], name="department_sign_off_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.get_decision_display()} ({self.application_id})"
+
+
+class SiteVisit(models.Model):
+    """The on-site review of one application: when, where, which assigned experts go, and their checklist."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="site_visits")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="+"
+    )
+    scheduled_on = models.DateField(_("date of the visit"))
+    place = models.CharField(_("place"), max_length=200)
+    team = models.ManyToManyField(ExpertProfile, verbose_name=_("team"), related_name="site_visits")
+    # [{"item": "…", "done": false}, …]
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+        ordering = ["edition_stage", "scheduled_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition_stage", "application"], name="site_visit_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} @ {self.place} {self.scheduled_on}"
+
+
+class DefenceSession(models.Model):
+    """A session of the oral defence in which several applicants present and answer the experts."""
+
+    edition_stage = models.ForeignKey(EditionStage, on_delete=models.CASCADE, related_name="defence_sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=200)
+    applications = models.ManyToManyField("applications.Application", verbose_name=_("applications"), related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("defence session")
+        verbose_name_plural = _("defence sessions")
+        ordering = ["edition_stage", "starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.edition_stage} {self.starts_at:%Y-%m-%d %H:%M} {self.place}"

@@ -1,5 +1,5 @@
-"""The office sets up a review stage of an edition: which scored stage of the rulebook, its dates, how many
-experts per application and which score sheet."""
+"""The office sets up a review stage of an edition: which stage of the rulebook, its dates, how many experts per
+application and, for a stage that experts score, which score sheet."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,21 +8,28 @@ from django.utils.translation import gettext as _
 from accounts.enums import AuditAction, AuditResult
 from accounts.rules import is_office
 from accounts.services import audit_record
-from awards.enums import SCORED_STAGES
+from awards.enums import SCORED_STAGES, StageKind
 
 from .models import EditionStage
+from .stage_records import GATE_STAGES, default_departments, stage_departments_set
+
+# The stages the review pages run: scored on a sheet (material, on-site, oral defence) or recorded (gates).
+REVIEW_STAGES = SCORED_STAGES | GATE_STAGES
 
 
 def edition_stage_create(
-    *, edition, stage, opens, sheets_due, experts_per_application, score_sheet, by, request=None
+    *, edition, stage, opens, sheets_due, experts_per_application, score_sheet=None, by, request=None
 ) -> EditionStage:
-    """Create the review stage `stage` (a scored stage of the edition's rulebook) for `edition`. Office only.
+    """Create the review stage `stage` (a scored or a gate stage of the edition's rulebook) for `edition`.
+    Office only.
 
     Validation is the model's own (``full_clean``: same rulebook, due date not before opening, one row per
-    edition and stage, 1 to 30 experts), plus: the stage must be one that experts score.
+    edition and stage, 1 to 30 experts), plus: the stage must be scored or a gate; a scored stage needs its
+    score sheet, a gate stage takes none.
 
-    Side effects: inserts the EditionStage and a CREATE audit row. A refusal appends a PERMISSION_REFUSED audit
-    row (written before any transaction, so it is kept).
+    Side effects: inserts the EditionStage and a CREATE audit row; for a qualification check whose rulebook names
+    several departments, also the StageDepartment rows (``stage_departments_set``, with its UPDATE audit row). A
+    refusal appends a PERMISSION_REFUSED audit row (written before any transaction, so it is kept).
     """
     if not is_office(by):
         audit_record(
@@ -34,8 +41,14 @@ def edition_stage_create(
             request=request,
         )
         raise PermissionDenied("only office staff set up review stages")
-    if stage.kind not in SCORED_STAGES:
-        raise ValidationError({"stage": _("Experts do not score this stage; choose a scored stage.")})
+    if stage.kind not in REVIEW_STAGES:
+        raise ValidationError({"stage": _("This stage is neither scored nor recorded by the review; choose another.")})
+    if stage.kind in SCORED_STAGES and score_sheet is None:
+        raise ValidationError({"score_sheet": _("Experts score this stage: choose its score sheet.")})
+    if stage.kind not in SCORED_STAGES and score_sheet is not None:
+        raise ValidationError(
+            {"score_sheet": _("The result of this stage is recorded, not scored on a sheet: leave the sheet empty.")}
+        )
     edition_stage = EditionStage(
         edition=edition,
         stage=stage,
@@ -54,4 +67,6 @@ def edition_stage_create(
             detail=f"review stage {stage.kind}, due {sheets_due.isoformat()}, k={experts_per_application}",
             request=request,
         )
+        if stage.kind == StageKind.QUALIFICATION_CHECK and (names := default_departments(stage)):
+            stage_departments_set(edition_stage=edition_stage, names=names, by=by, request=request)
     return edition_stage

@@ -16,3 +16,17 @@ urlpatterns = [
     path("stages/<int:pk>/", views.board, name="board"),
     path("stages/<int:pk>/assign/", views.board_assign, name="board_assign"),
 ]
+
+urlpatterns += [
+    path("editions/<int:edition_id>/ranking/", views.ranking, name="ranking"),
+    path("editions/<int:edition_id>/ranking/propose/", views.ranking_propose, name="ranking_propose"),
+    path("editions/<int:edition_id>/candidates/", views.candidates, name="candidates"),
+    path("candidates/<int:pk>/change/", views.candidate_change_view, name="candidate_change"),
+    path("editions/<int:edition_id>/scores.xlsx", views.scores_xlsx, name="scores_xlsx"),
+    path("stages/<int:pk>/applications/<int:application_id>/", views.assignments, name="assignments"),
+    path("assignments/<int:pk>/replace/", views.assignment_replace_view, name="assignment_replace"),
+    path("assignments/<int:pk>/reopen/", views.sheet_reopen_view, name="sheet_reopen"),
+    path("overrides/", views.overrides, name="overrides"),
+    path("overrides/<int:pk>/approve/", views.override_approve, name="override_approve"),
+    path("stages/<int:pk>/consensus/", views.consensus, name="consensus"),
+]
