@@ -634,7 +634,9 @@ def test_edition_stage_create_refuses_an_unscored_stage_and_a_non_office_user(sc
     }
     with pytest.raises(ValidationError) as caught:
         edition_stage_create(**arguments, by=scene["office"])
-    assert caught.value.message_dict == {"stage": ["Experts do not score this stage; choose a scored stage."]}
+    assert caught.value.message_dict == {
+        "stage": ["This stage is neither scored nor recorded by the review; choose another."]
+    }
     with pytest.raises(PermissionDenied):
         edition_stage_create(**arguments, by=scene["experts"][0].user)
     assert AuditEvent.objects.filter(action=AuditAction.PERMISSION_REFUSED).count() == 1
