@@ -10,8 +10,9 @@ from applications.models import Application
 from awards.enums import SCORED_STAGES
 from awards.models import Edition, Stage
 
-from .enums import ConflictDecision
+from .enums import ConflictDecision, GateOutcome, SignOffDecision
 from .models import ExpertProfile, ScoreSheetTemplate
+from .stage_records import GATE_STAGES, NOTED_ONLY_STAGES, SURVEY_STAGES
 
 
 def points_text(value: Decimal) -> str:
@@ -121,13 +122,18 @@ class EditionStageForm(PortalForm):
     experts_per_application = forms.IntegerField(
         label=_("Experts per application"), min_value=1, max_value=30, initial=5
     )
-    score_sheet = forms.ModelChoiceField(label=_("Score sheet"), queryset=ScoreSheetTemplate.objects.none())
+    score_sheet = forms.ModelChoiceField(
+        label=_("Score sheet"),
+        queryset=ScoreSheetTemplate.objects.none(),
+        required=False,
+        help_text=_("Stages that experts score need one; gate stages, whose result is recorded, take none."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edition"].queryset = Edition.objects.select_related("scheme").order_by("-year", "scheme__code")
         self.fields["stage"].queryset = (
-            Stage.objects.filter(kind__in=sorted(SCORED_STAGES))
+            Stage.objects.filter(kind__in=sorted(SCORED_STAGES | GATE_STAGES))
             .select_related("rulebook__scheme")
             .order_by("rulebook", "position")
         )
@@ -202,3 +208,135 @@ class ConsensusForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rationale"].portal_required = True
+
+
+# --- the stages recorded rather than scored: gates, sign-offs, site visits, defence sessions ----------------------
+
+
+class GateRecordForm(PortalForm):
+    """One application's result at a gate stage. Kept as typed; ``gate_record`` checks the note and the score."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    score = forms.CharField(
+        label=_("Survey score (0–100)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind in NOTED_ONLY_STAGES:
+            outcomes = [GateOutcome.NOTED]
+            self.fields["note"].label = _("Opinions")
+        else:
+            outcomes = [GateOutcome.PASS, GateOutcome.FAIL]
+            self.fields["note"].help_text = _("A failure's note is the reason the applicant reads.")
+        self.fields["outcome"].choices = [(outcome.value, outcome.label) for outcome in outcomes]
+        self.fields["outcome"].portal_required = True
+        if kind in SURVEY_STAGES:
+            self.fields["score"].portal_required = True
+        else:
+            del self.fields["score"]
+
+
+class SignOffForm(PortalForm):
+    """A department's decision on one application; ``department_sign_off`` checks the department and the note."""
+
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    decision = forms.ChoiceField(
+        label=_("Decision"), required=False, choices=SignOffDecision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A refusal's note is the reason the applicant reads."),
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "—"), *((name, name) for name in departments)]
+        self.fields["department"].portal_required = True
+        self.fields["decision"].portal_required = True
+
+
+class StageDepartmentsForm(PortalForm):
+    names = forms.CharField(
+        label=_("Departments that sign off"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One department per line, in order."),
+    )
+
+    def names_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["names"].splitlines() if line.strip()]
+
+
+class SiteVisitForm(PortalForm):
+    application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
+    scheduled_on = forms.DateField(
+        label=_("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    team = forms.ModelMultipleChoiceField(
+        label=_("Team"),
+        queryset=ExpertProfile.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Experts assigned to the application at this stage."),
+    )
+    checklist = forms.CharField(
+        label=_("Checklist"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, applications, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+        self.fields["application"].label_from_instance = lambda a: f"{a.number} · {a.applicant_name}"
+        self.fields["team"].queryset = experts
+        self.fields["team"].label_from_instance = lambda expert: f"{expert.full_name} · {expert.employer_name}"
+        self.fields["place"].portal_required = True
+        self.fields["team"].portal_required = True
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "application": data["application"],
+            "scheduled_on": data["scheduled_on"],
+            "place": data["place"],
+            "team": list(data["team"]),
+            "checklist": [line.strip() for line in data["checklist"].splitlines() if line.strip()],
+            "note": data["note"],
+        }
+
+
+class DefenceSessionForm(PortalForm):
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (Beijing time)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications heard"),
+        queryset=Application.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = applications
+        self.fields["applications"].label_from_instance = lambda a: f"{a.number} · {a.applicant_name}"
+        self.fields["place"].portal_required = True
+        self.fields["applications"].portal_required = True
+
+    def service_arguments(self) -> dict:
+        return {**self.cleaned_data, "applications": list(self.cleaned_data["applications"])}

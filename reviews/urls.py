@@ -30,3 +30,10 @@ urlpatterns += [
     path("overrides/<int:pk>/approve/", views.override_approve, name="override_approve"),
     path("stages/<int:pk>/consensus/", views.consensus, name="consensus"),
 ]
+
+urlpatterns += [
+    path("stages/<int:pk>/gate/", views.gate, name="gate"),
+    path("stages/<int:pk>/signoff/", views.signoff, name="signoff"),
+    path("stages/<int:pk>/visits/", views.visits, name="visits"),
+    path("stages/<int:pk>/defence/", views.defence, name="defence"),
+]
