@@ -14,8 +14,8 @@ from accounts.enums import AuditAction, AuditResult, Role
 from accounts.rules import has_any_role
 from accounts.services import audit_record
 
-from .enums import ConflictDecision, SheetState
-from .models import Assignment, ItemScore, ScoreItem, ScoreSheet
+from .enums import ConflictDecision, CreditRecordKind, SheetState
+from .models import Assignment, ExpertCreditRecord, ItemScore, ScoreItem, ScoreSheet
 
 
 def _refuse(by, obj, reason: str, request=None):
@@ -134,7 +134,8 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
     """Submit a complete sheet; it is locked afterwards.
 
     Refuses, naming them, items without points and (where the sheet asks for them) categories without
-    strengths and opportunities for improvement. Side effects: transition to SUBMITTED, audit row.
+    strengths and opportunities for improvement. Side effects: transition to SUBMITTED, audit row; a sheet
+    submitted after the due date adds a "late sheet" entry to the expert's credit record.
     """
     assignment = sheet.assignment
     if not _is_assigned_expert(by, assignment):
@@ -175,6 +176,21 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
         sheet.submit()
         sheet.submitted_at = timezone.now()
         sheet.save(update_fields=["state", "submitted_at", "updated_at"])
+        due = assignment.edition_stage.sheets_due
+        if (
+            timezone.localdate() > due
+            and not ExpertCreditRecord.objects.filter(
+                expert=assignment.expert, kind=CreditRecordKind.LATE_SHEET, note__startswith=f"#{sheet.pk} "
+            ).exists()
+        ):
+            # A late sheet goes on the expert's credit record by itself; a re-opened and re-submitted sheet once.
+            ExpertCreditRecord.objects.create(
+                expert=assignment.expert,
+                kind=CreditRecordKind.LATE_SHEET,
+                note=f"#{sheet.pk} {assignment.edition_stage}: due {due.isoformat()}, "
+                f"submitted {timezone.localdate().isoformat()}",
+                recorded_by=by,
+            )
         audit_record(
             action=AuditAction.STATE_CHANGE,
             actor=by,

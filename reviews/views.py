@@ -52,7 +52,7 @@ from .candidates import (
     scored_edition_stages,
 )
 from .conflicts import conflict_reasons, conflicted_pairs
-from .enums import AssignmentMethod, ConflictDecision, SheetState
+from .enums import AssignmentMethod, ConflictDecision, MemberRole, SheetState
 from .exports import XLSX_CONTENT_TYPE, build_scores_xlsx, scores_filename
 from .forms import (
     AssignForm,
@@ -80,6 +80,7 @@ from .models import (
     EditionStage,
     ExpertProfile,
     GateRecord,
+    ReviewBodyMember,
     ScoreItem,
     SiteVisit,
 )
@@ -235,6 +236,17 @@ def queue(request):
             stage.pk, {"stage": stage, "days_left": days_left, "days_overdue": -days_left, "rows": []}
         )
         group["rows"].append({"assignment": assignment, "application": assignment.application, "state": state})
+    # Leaders and chairs of a confirmed body record the consensus where scores spread too far (one query).
+    led = set(
+        ReviewBodyMember.objects.filter(
+            expert__user=request.user,
+            role__in=[MemberRole.LEADER, MemberRole.CHAIR],
+            body__confirmed_at__isnull=False,
+            body__edition_id__in={group["stage"].edition_id for group in groups.values()},
+        ).values_list("body__edition_id", flat=True)
+    )
+    for group in groups.values():
+        group["leads"] = group["stage"].edition_id in led
     return render(request, "reviews/queue.html", {"groups": list(groups.values())})
 
 

@@ -1,10 +1,11 @@
 """Score sheets: drafts as you go, a locked submission, re-opening by the office with a reason."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.enums import AuditAction
 from accounts.models import AuditEvent
@@ -111,9 +112,7 @@ def test_other_experts_scores_hidden_until_own_submission(scene):
     first, second = scene["assignments"]
     for assignment in (first, second):
         _declare(assignment)
-        scoring.sheet_save(
-            assignment=assignment, by=assignment.expert.user, scores=_full_scores(scene["template"])
-        )
+        scoring.sheet_save(assignment=assignment, by=assignment.expert.user, scores=_full_scores(scene["template"]))
     scoring.sheet_submit(sheet=ScoreSheet.objects.get(assignment=second), by=second.expert.user)
     assert list(scoring.sheets_visible_to_expert(user=first.expert.user, assignment=first)) == []
     scoring.sheet_submit(sheet=ScoreSheet.objects.get(assignment=first), by=first.expert.user)
@@ -151,3 +150,29 @@ def test_sheet_state_is_protected(scene):
     sheet = scoring.sheet_save(assignment=assignment, by=assignment.expert.user, scores={})
     with pytest.raises(AttributeError):
         sheet.state = SheetState.SUBMITTED
+
+
+def test_late_submission_goes_on_the_credit_record(scene):
+    from reviews.enums import CreditRecordKind
+    from reviews.models import ExpertCreditRecord
+
+    assignment = scene["assignments"][0]
+    _declare(assignment)
+    sheet = scoring.sheet_save(assignment=assignment, by=assignment.expert.user, scores=_full_scores(scene["template"]))
+    EditionStage.objects.filter(pk=scene["stage"].pk).update(sheets_due=timezone.localdate() - timedelta(days=1))
+    assignment.refresh_from_db()
+    sheet.refresh_from_db()
+    scoring.sheet_submit(sheet=sheet, by=assignment.expert.user)
+    record = ExpertCreditRecord.objects.get(expert=assignment.expert)
+    assert record.kind == CreditRecordKind.LATE_SHEET
+    assert record.note.startswith(f"#{sheet.pk} ")
+
+
+def test_on_time_submission_leaves_the_credit_record_clean(scene):
+    from reviews.models import ExpertCreditRecord
+
+    assignment = scene["assignments"][0]
+    _declare(assignment)
+    sheet = scoring.sheet_save(assignment=assignment, by=assignment.expert.user, scores=_full_scores(scene["template"]))
+    scoring.sheet_submit(sheet=sheet, by=assignment.expert.user)
+    assert not ExpertCreditRecord.objects.exists()

@@ -291,7 +291,7 @@ def _queue_queries(client, scene, count: int) -> int:
 def test_queue_query_count_constant(client, scene, count):
     # session, user, roles, assignments, overrides, conflicted_pairs (experts, ties, applications), and the
     # session's save (savepoint, update, release)
-    assert _queue_queries(client, scene, count) == 11
+    assert _queue_queries(client, scene, count) == 12  # + the one query for the consensus link of group leaders
 
 
 def test_declare_no_conflict_opens_the_application(client, scene, assignment):
@@ -640,3 +640,21 @@ def test_edition_stage_create_refuses_an_unscored_stage_and_a_non_office_user(sc
     with pytest.raises(PermissionDenied):
         edition_stage_create(**arguments, by=scene["experts"][0].user)
     assert AuditEvent.objects.filter(action=AuditAction.PERMISSION_REFUSED).count() == 1
+
+
+def test_queue_links_the_consensus_page_for_a_group_leader(client, scene):
+    from reviews.enums import MemberRole, ReviewBodyKind
+    from reviews.models import ReviewBody, ReviewBodyMember
+
+    expert = scene["experts"][0]
+    client.force_login(expert.user)
+    assert "consensus-link" not in client.get(reverse("reviews:queue")).content.decode()
+    body = ReviewBody.objects.create(
+        edition=scene["stage"].edition,
+        kind=ReviewBodyKind.REVIEW_GROUP,
+        name="第一组",
+        confirmed_at=timezone.now(),
+    )
+    ReviewBodyMember.objects.create(body=body, expert=expert, role=MemberRole.LEADER)
+    body_html = client.get(reverse("reviews:queue")).content.decode()
+    assert reverse("reviews:consensus", args=[scene["stage"].pk]) in body_html
