@@ -34,6 +34,15 @@ def cjk_font_families() -> tuple[str, ...]:
     return tuple(sorted(families))
 
 
+@lru_cache(maxsize=1)
+def _font_configuration():
+    """One font configuration per process: a new one per render leaks memory (measured by bench/certificates.py),
+    and sharing it is safe while the templates declare no @font-face."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def ensure_cjk_font() -> None:
     if not cjk_font_families():
         raise RuntimeError(
@@ -72,10 +81,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     ensure_cjk_font()
     # Imported here: WeasyPrint loads Pango and HarfBuzz on import, which only the export views need.
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template_name, context)
-    font_config = FontConfiguration()
+    font_config = _font_configuration()
     fetcher = _fetcher_class()(allowed_protocols={"data", "file"}, allow_redirects=False)
     document = HTML(string=html, base_url=f"{Path(settings.BASE_DIR).as_uri()}/", url_fetcher=fetcher)
     return document.write_pdf(font_config=font_config)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("register/", include((register_urlpatterns, "register"))),
     path("exports/", include("applications.urls_exports")),
     path("reviews/", include("reviews.urls")),
+    path("", include("decisions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/admin/", admin.site.urls),
 ]

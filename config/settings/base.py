@@ -10,6 +10,9 @@ from config.env import env_bool, env_database, env_email, env_int, env_list, env
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
+# The public address of the portal, printed in certificates' QR codes (the verification page).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-only-key-do-not-use-in-production-0123456789")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
