@@ -327,8 +327,8 @@ def test_download_winner_gets_attachment_and_audit(rendered, login):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{rendered.number}.pdf"'
+    # Read through the client's wrapper; a bare close() would end the test's database connection on PostgreSQL.
     assert b"".join(response.streaming_content) == f"%PDF-1.7 fake {rendered.token}".encode()
-    response.close()
     assert (
         AuditEvent.objects.filter(
             action=AuditAction.EXPORT, actor=owner, object_type="decisions.Certificate", object_id=str(rendered.pk)
@@ -343,7 +343,7 @@ def test_download_colleague_of_winning_unit_allowed(rendered, login, make_user):
     response = login(colleague).get(reverse("decisions:certificate_download", kwargs={"pk": rendered.pk}))
 
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_download_outsiders(rendered, client, login, make_user, office):
@@ -359,7 +359,7 @@ def test_download_outsiders(rendered, client, login, make_user, office):
     login(office)
     response = client.get(url)
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert client.get(reverse("decisions:certificate_download", kwargs={"pk": rendered.pk + 100})).status_code == 404
 
 
