@@ -1,14 +1,20 @@
 """Shared scenario of the reviews tests: a Weihai application at the material review, two assigned experts."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from accounts.enums import Role
+from applications.models import Application
+from awards.enums import EditionStatus
+from reviews import stage_records
 from reviews.models import Assignment, EditionStage, ExpertProfile, ScoreSheetTemplate
 from tests.applications.conftest import make_edition, make_unit_applicant
 from tests.factories import UserFactory
+
+# Scenes of the gate stages (public opinion at Weihai, Linyi's departmental qualification check), shared by the
+# service and the page tests.
 
 
 def make_expert(name="张专家"):
@@ -18,8 +24,6 @@ def make_expert(name="张专家"):
 
 @pytest.fixture
 def scene(db):
-    from applications.models import Application
-
     edition = make_edition()
     office = UserFactory(roles=[Role.OFFICE_STAFF])
     applicant = make_unit_applicant()
@@ -50,3 +54,89 @@ def scene(db):
         for e in experts
     ]
     return {"office": office, "stage": stage, "template": template, "experts": experts, "assignments": assignments}
+
+
+LINYI_DEPARTMENTS = ["市发改委", "市经信委", "市人社局"]
+
+
+def _application(edition, kind: str, *, district: str = "371002", number: int = 1) -> Application:
+    applicant = make_unit_applicant(district)
+    return Application.objects.create(
+        edition=edition,
+        category="unit",
+        owner=applicant,
+        organisation=applicant.organisation,
+        applicant_key=f"org:{applicant.organisation_id}",
+        recommender=applicant.organisation.district,
+        state="in_review",
+        number=f"{edition.scheme.number_prefix}-{edition.year}-{number:04d}",
+        current_stage=edition.rulebook.stages.get(kind=kind),
+    )
+
+
+def _edition_stage(edition, kind: str, *, opens: date, days: int = 20) -> EditionStage:
+    return EditionStage.objects.create(
+        edition=edition,
+        stage=edition.rulebook.stages.get(kind=kind),
+        opens=opens,
+        sheets_due=opens + timedelta(days=days),
+    )
+
+
+def _linyi_edition():
+    # Linyi's rulebook is in force 2017-09-01..2022-08-31.
+    return make_edition(
+        "linyi-mayor",
+        year=2020,
+        status=EditionStatus.FINISHED,
+        opens=date(2020, 3, 1),
+        closes=date(2020, 4, 30),
+        recommend=date(2020, 5, 31),
+    )
+
+
+def _zibo_edition():
+    # Zibo's rulebook is in force 2021-10-01..2026-10-01.
+    return make_edition(
+        "zibo-leading",
+        year=2025,
+        status=EditionStatus.FINISHED,
+        opens=date(2025, 3, 1),
+        closes=date(2025, 4, 30),
+        recommend=date(2025, 5, 31),
+    )
+
+
+@pytest.fixture
+def office(db):
+    return UserFactory(roles=[Role.OFFICE_STAFF])
+
+
+@pytest.fixture
+def agency(db):
+    return UserFactory(roles=[Role.AGENCY_STAFF])
+
+
+@pytest.fixture
+def department_user(db):
+    return UserFactory(roles=[Role.QUALIFICATION_DEPARTMENT])
+
+
+@pytest.fixture
+def weihai(db):
+    edition = make_edition()
+    application = _application(edition, "public_opinion")
+    stage = _edition_stage(edition, "public_opinion", opens=timezone.localdate())
+    return {"edition": edition, "application": application, "stage": stage}
+
+
+@pytest.fixture
+def linyi(db, office):
+    edition = _linyi_edition()
+    application = _application(edition, "qualification_check", district="371302")
+    stage = _edition_stage(edition, "qualification_check", opens=date(2020, 6, 1))
+    stage_records.stage_departments_set(edition_stage=stage, names=LINYI_DEPARTMENTS, by=office)
+    return {"edition": edition, "application": application, "stage": stage}
+
+
+# --- gates -----------------------------------------------------------------------------------------------------

@@ -43,38 +43,6 @@ def english(client):
 
 
 @pytest.fixture
-def office(db):
-    return UserFactory(roles=[Role.OFFICE_STAFF])
-
-
-@pytest.fixture
-def agency(db):
-    return UserFactory(roles=[Role.AGENCY_STAFF])
-
-
-@pytest.fixture
-def department_user(db):
-    return UserFactory(roles=[Role.QUALIFICATION_DEPARTMENT])
-
-
-@pytest.fixture
-def weihai(db):
-    edition = make_edition()
-    application = _application(edition, "public_opinion")
-    stage = _edition_stage(edition, "public_opinion", opens=timezone.localdate())
-    return {"edition": edition, "application": application, "stage": stage}
-
-
-@pytest.fixture
-def linyi(db, office):
-    edition = _linyi_edition()
-    application = _application(edition, "qualification_check", district="371302")
-    stage = _edition_stage(edition, "qualification_check", opens=date(2020, 6, 1))
-    stage_records.stage_departments_set(edition_stage=stage, names=LINYI_DEPARTMENTS, by=office)
-    return {"edition": edition, "application": application, "stage": stage}
-
-
-@pytest.fixture
 def survey(db):
     edition = _linyi_edition()
     application = _application(edition, "satisfaction_survey", district="371302")
