@@ -132,6 +132,8 @@ class Application(FSMModelMixin, models.Model):
     # importing the apps that set them.
     awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_ground = models.CharField(_("ground of revocation"), max_length=300, blank=True)
+    revocation_document = models.CharField(_("revocation document"), max_length=60, blank=True)
     state_changed_at = models.DateTimeField(_("state changed at"), auto_now_add=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -256,6 +258,9 @@ class ApplicationTransition(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Set once, by a compare-and-set update, when the mail about this row went out: a second delivery of the
+    # same task, or the recovery sweep, finds it set and sends nothing.
+    mailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application history")

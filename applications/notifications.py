@@ -1,11 +1,14 @@
 """Mail about an application's transitions, in the portal's default language, rendered from templates."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
-from django.utils import translation
+from django.utils import timezone, translation
 from guardian.shortcuts import get_users_with_perms
 
 from accounts.enums import Role
@@ -41,7 +44,39 @@ def _recipients(row: ApplicationTransition) -> list[str]:
 
 
 def transition_mail_send(*, transition_id: int) -> int:
-    """Send the mail for one history row; returns how many messages went out. Side effects: sends mail."""
+    """Send the mail for one history row, at most once; returns how many messages went out.
+
+    The row is claimed under a row lock that skips rows another worker holds, and marked `mailed_at` in the same
+    transaction after the message is handed to the mail server: a second delivery of the task, a parallel worker or
+    the recovery sweep finds it claimed or marked and sends nothing; a worker killed before the commit leaves it
+    unmarked for the recovery sweep. Side effects: sends mail, sets `mailed_at`."""
+    with transaction.atomic():
+        claimed = (
+            ApplicationTransition.objects.select_for_update(skip_locked=True)
+            .filter(pk=transition_id, mailed_at__isnull=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if claimed is None:
+            return 0
+        sent = _send(transition_id)
+        ApplicationTransition.objects.filter(pk=transition_id).update(mailed_at=timezone.now())
+    return sent
+
+
+def unmailed_transition_ids(*, older_than_seconds: int = 600, limit: int = 500) -> list[int]:
+    """History rows of the last two days whose mail never went out (a worker stopped between the commit and
+    the send); older ones are left alone, a mail that late would mislead."""
+    now = timezone.now()
+    cutoff, oldest = now - timedelta(seconds=older_than_seconds), now - timedelta(days=2)
+    return list(
+        ApplicationTransition.objects.filter(mailed_at__isnull=True, occurred_at__lte=cutoff, occurred_at__gte=oldest)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _send(transition_id: int) -> int:
     row = (
         ApplicationTransition.objects.select_related(
             "application",

@@ -64,11 +64,27 @@ def _refuse(by, application, reason: str, request=None):
     raise PermissionDenied(reason)
 
 
-def _record(*, application: Application, from_state: str, by, comment: str = "", request=None) -> ApplicationTransition:
-    """Save the new state, append the history and audit rows, and queue the mail once the transaction commits."""
+def record_transition(
+    *, application: Application, from_state: str, by, comment: str = "", request=None
+) -> ApplicationTransition:
+    """Save the new state, append the history and audit rows, and queue the mail once the transaction commits.
+
+    The one way every app's transition service (decisions, revocation) finishes a transition it has made on a
+    locked row; the caller holds the transaction."""
     application.state_changed_at = timezone.now()
     application.save(
-        update_fields=["state", "current_stage", "number", "submitted_at", "state_changed_at", "updated_at"]
+        update_fields=[
+            "state",
+            "current_stage",
+            "number",
+            "submitted_at",
+            "awarded_on",
+            "revoked_on",
+            "revocation_ground",
+            "revocation_document",
+            "state_changed_at",
+            "updated_at",
+        ]
     )
     row = ApplicationTransition.objects.create(
         application=application,
@@ -89,6 +105,9 @@ def _record(*, application: Application, from_state: str, by, comment: str = "",
 
     transaction.on_commit(lambda: send_transition_mail.delay(row.pk))
     return row
+
+
+_record = record_transition
 
 
 def _next_number(edition: Edition) -> str:

@@ -121,3 +121,10 @@ class EditionStatus(models.TextChoices):
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday (no work)")
     WORKDAY = "workday", _("Make-up working day")
+
+
+class AwardItemKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("Honour certificate")
+    PLAQUE = "plaque", _("Plaque")
+    TROPHY = "trophy", _("Trophy")
+    AWARD_MONEY = "award_money", _("Award money")

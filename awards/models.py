@@ -9,6 +9,7 @@ from accounts.models import District
 
 from .enums import (
     STAGE_PHASE,
+    AwardItemKind,
     CalendarDayKind,
     Category,
     EditionCycle,
@@ -131,6 +132,28 @@ class Rulebook(models.Model):
         help_text=_("Empty when the rulebook sets no upper limit."),
     )
     committee_article = models.CharField(_("article on the review committee"), max_length=40, blank=True)
+    plenary_quorum_numerator = models.PositiveSmallIntegerField(
+        _("quorum of the committee plenary: numerator"),
+        default=2,
+        help_text=_("The plenary may decide only when at least numerator/denominator of its members are present."),
+    )
+    plenary_quorum_denominator = models.PositiveSmallIntegerField(
+        _("quorum of the committee plenary: denominator"), default=3, validators=[MinValueValidator(1)]
+    )
+    plenary_majority_numerator = models.PositiveSmallIntegerField(
+        _("majority of the committee plenary: numerator"),
+        default=1,
+        help_text=_("A candidate passes with more than numerator/denominator of the members present voting for."),
+    )
+    plenary_majority_denominator = models.PositiveSmallIntegerField(
+        _("majority of the committee plenary: denominator"), default=2, validators=[MinValueValidator(1)]
+    )
+    plenary_article = models.CharField(
+        _("article on the committee plenary"),
+        max_length=40,
+        blank=True,
+        help_text=_("Where the rulebook states no quorum or majority, say where the office's rule comes from."),
+    )
     group_article = models.CharField(
         _("article on review and specialty groups"),
         max_length=40,
@@ -186,6 +209,31 @@ class Quota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tier_display()} · {self.get_scope_display()} ≤ {self.max_count}"
+
+
+class AwardItem(models.Model):
+    """Something a rulebook gives its winners of a category: a certificate, a plaque, a trophy or award money."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="award_items"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    kind = models.CharField(_("item"), max_length=20, choices=AwardItemKind.choices)
+    article = models.CharField(_("article"), max_length=40, blank=True)
+    recovered_on_revocation = models.BooleanField(
+        _("recovered on revocation"), default=False, help_text=_("The rulebook has it taken back when revoked.")
+    )
+
+    class Meta:
+        verbose_name = _("award item")
+        verbose_name_plural = _("award items")
+        ordering = ["rulebook", "category", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "category", "kind"], name="award_item_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.get_kind_display()} ({self.article})"
 
 
 class EligibilityRule(models.Model):

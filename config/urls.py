@@ -16,6 +16,9 @@ urlpatterns = [
     path("exports/", include("applications.urls_exports")),
     path("reviews/", include("reviews.urls")),
     path("", include("decisions.urls")),
+    path("public/", include("decisions.urls_public")),
+    path("revocation/", include("revocation.urls")),
+    path("aftercare/", include("revocation.aftercare.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/admin/", admin.site.urls),
 ]

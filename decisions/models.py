@@ -1,10 +1,15 @@
-"""What happens to the candidate list: (for now) certificates, their batches and the items issued to winners."""
+"""What happens to the candidate list: the steps of each scheme's decision chain, the public notice and its
+objections, certificates, their batches and the items issued to winners."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import BatchState, IssuedItemKind
+from awards.enums import Category, Tier
+
+from .enums import BatchState, EntryOutcome, IssuedItemKind, ObjectionState
 
 
 def _certificate_path(instance: "Certificate", filename: str) -> str:
@@ -92,3 +97,174 @@ class IssuedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.get_kind_display()}"
+
+
+def _document_path(instance, filename: str) -> str:
+    # Private storage under a random name; the display name is kept beside it.
+    return f"decisions/{uuid.uuid4().hex}"
+
+
+class DecisionStep(models.Model):
+    """One step of an edition's decision chain, i.e. one decision-phase stage of its rulebook's pipeline, as the
+    body that took it recorded it: the office's proposal, the supervision group's opinions, the review committee's
+    plenary, the leading group's meeting, the ministry's comments, the government's or organiser's approval, the
+    announcement. Each candidate's result at the step is a StepOutcome."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="decision_steps"
+    )
+    stage = models.ForeignKey("awards.Stage", verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    body = models.CharField(_("decided by"), max_length=120)
+    held_on = models.DateField(_("date"))
+    minutes = models.TextField(_("minutes or opinions"), blank=True)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    document = models.FileField(_("document"), upload_to=_document_path, max_length=200, blank=True)
+    document_name = models.CharField(_("document file name"), max_length=130, blank=True)
+    document_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    members_total = models.PositiveSmallIntegerField(_("members"), null=True, blank=True)
+    members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision step")
+        verbose_name_plural = _("decision steps")
+        ordering = ["edition", "stage__position"]
+        constraints = [models.UniqueConstraint(fields=["edition", "stage"], name="decision_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id} {self.stage}"
+
+
+class StepOutcome(models.Model):
+    """One candidate's result at one decision step: kept on the list or not (with the reason), and the votes where
+    the body voted."""
+
+    step = models.ForeignKey(DecisionStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="outcomes")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="+"
+    )
+    kept = models.BooleanField(_("kept on the list"))
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("decision of a step on a candidate")
+        verbose_name_plural = _("decisions of a step on candidates")
+        ordering = ["step", "id"]
+        constraints = [models.UniqueConstraint(fields=["step", "application"], name="step_outcome_once")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.application_id} {'kept' if self.kept else 'dropped'}"
+
+
+class PublicNotice(models.Model):
+    """The public notice (公示) of an edition's proposed names. `ends_at` is the deadline column the sweep reads:
+    the first moment after the last working day of the notice, in the portal's time zone."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="notices"
+    )
+    stage = models.ForeignKey("awards.Stage", verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.CharField(_("published by"), max_length=120)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    starts_on = models.DateField(_("published on"))
+    ends_on = models.DateField(_("last day"))
+    ends_at = models.DateTimeField(_("ends at"), db_index=True)
+    how_to_object = models.TextField(
+        _("how to object"), help_text=_("Where and how objections are received, with a contact telephone.")
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "stage"], name="notice_once_per_stage"),
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="notice_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeEntry(models.Model):
+    """A name on a public notice, copied when the notice is published so that a past notice reads as it was."""
+
+    notice = models.ForeignKey(PublicNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    unit_name = models.CharField(_("unit"), max_length=200, blank=True)
+    district_name = models.CharField(_("district"), max_length=60, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.AWARD)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=EntryOutcome.choices, default=EntryOutcome.PENDING
+    )
+    outcome_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("name on a public notice")
+        verbose_name_plural = _("names on public notices")
+        ordering = ["notice", "position"]
+        constraints = [models.UniqueConstraint(fields=["notice", "application"], name="notice_entry_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objection(models.Model):
+    """An objection (异议) to a name on a public notice, filed by anyone under a real name. Only the office sees it;
+    it investigates and records its findings and the outcome."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="objections"
+    )
+    entry = models.ForeignKey(
+        NoticeEntry, verbose_name=_("objection to"), on_delete=models.PROTECT, related_name="objections"
+    )
+    full_name = models.CharField(_("real name"), max_length=60)
+    phone = models.CharField(_("telephone"), max_length=30)
+    email = models.EmailField(_("e-mail"), blank=True)
+    organisation = models.CharField(_("unit (if objecting for one)"), max_length=200, blank=True)
+    statement = models.TextField(_("facts and reasons"))
+    evidence = models.FileField(_("evidence"), upload_to=_document_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=130, blank=True)
+    evidence_size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    evidence_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=ObjectionState.choices, default=ObjectionState.OPEN)
+    findings = models.TextField(_("findings of the investigation"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["entry", "state"])]
+
+    def __str__(self) -> str:
+        return self.reference

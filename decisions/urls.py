@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("certificates/<int:pk>/download/", views.download, name="certificate_download"),
     path("certificates/batches/<int:pk>/", views.batch_progress, name="batch_progress"),
     path("editions/<int:edition_id>/certificates/", views.batch, name="batch"),
+    path("", include("decisions.urls_items")),
+    path("", include("decisions.urls_objections")),
 ]

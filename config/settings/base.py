@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "reviews",
     "decisions",
     "revocation",
+    "revocation.aftercare",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Periodic evaluation, supervision group and experience-sharing events."""
