@@ -223,12 +223,12 @@ class Application(FSMModelMixin, models.Model):
         return S.APPROVED if approved else S.CANDIDATE
 
     @transition(field=state, source=S.CANDIDATE, target=S.APPROVED)
-    def approve(self) -> None:
-        pass
+    def approve(self, *, next_stage: Stage | None = None) -> None:
+        self.current_stage = next_stage
 
     @transition(field=state, source=S.APPROVED, target=S.AWARDED)
-    def award(self) -> None:
-        pass
+    def award(self, *, on) -> None:
+        self.awarded_on = on
 
     @transition(field=state, source=S.AWARDED, target=S.REVOKED)
     def revoke(self) -> None:

@@ -95,8 +95,8 @@ def _issue(*, application: Application, issued_on: date | None) -> tuple[Certifi
     application = Application.objects.select_related(
         "edition", "edition__scheme", "organisation", "individual", "individual__employer"
     ).get(pk=application.pk)
-    if application.state != S.AWARDED:
-        raise ValidationError(_("Only an awarded application receives a certificate."))
+    if application.state not in (S.APPROVED, S.AWARDED):
+        raise ValidationError(_("Only an approved or awarded application receives a certificate."))
     edition, scheme = application.edition, application.edition.scheme
     winner, unit = _winner(application)
     certificate = Certificate.objects.create(
@@ -114,11 +114,12 @@ def _issue(*, application: Application, issued_on: date | None) -> tuple[Certifi
 
 
 def certificate_issue(*, application: Application, by, issued_on: date | None = None, request=None) -> Certificate:
-    """Give an awarded application its certificate; a second call returns the existing one.
+    """Give an approved or awarded application its certificate; a second call returns the existing one. (The
+    verification page calls it valid only once the award is announced, i.e. the application is AWARDED.)
 
     Side effects: locks the edition row, inserts the Certificate (number gapless per edition, random token) and a
     CREATE audit row. Does not render the PDF (see certificate_render). Refuses anyone but the office (audited)
-    and an application that is not awarded (ValidationError).
+    and an application neither approved nor awarded (ValidationError).
     """
     if not is_office(by):
         _refuse(by, application, "only the award office issues certificates", request)
@@ -284,8 +285,8 @@ def verification_status(token: str) -> tuple[str, Certificate | None]:
 
 
 def certificate_for_download(*, user, pk: int) -> Certificate:
-    """The winner's own certificate (their unit's, or their own as an individual) or any for the office; anything
-    else is a 404 that admits nothing."""
+    """The winner's own certificate (their unit's, or their own as an individual) while the award stands, or any
+    for the office; anything else is a 404 that admits nothing."""
     certificate = (
         Certificate.objects.select_related("application")
         .filter(pk=pk, application__in=applications_visible_to(user))
@@ -293,6 +294,9 @@ def certificate_for_download(*, user, pk: int) -> Certificate:
     )
     if certificate is None or not (is_office(user) or is_applicant_of(user, certificate.application)):
         raise Http404("no such certificate")
+    if not is_office(user) and certificate.application.state != S.AWARDED:
+        # Before the announcement there is nothing to show; after a revocation the holder may not use the title.
+        raise Http404("certificate not available to the holder")
     return certificate
 
 

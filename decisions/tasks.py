@@ -16,3 +16,11 @@ def render_certificate_batch(batch_id: int) -> int:
 def render_certificate(certificate_id: int) -> str:
     certificate = Certificate.objects.get(pk=certificate_id)
     return certificate_render(certificate=certificate).sha256
+
+
+@shared_task(name="decisions.close_due_notices")
+def close_due_notices() -> int:
+    """The periodic sweep of public notices past their end (decisions.notice.notice_sweep); idempotent."""
+    from .notice import notice_sweep
+
+    return notice_sweep()

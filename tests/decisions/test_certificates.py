@@ -113,8 +113,8 @@ def test_certificate_issue_refused_outside_office(edition, make_user, role):
     )
 
 
-@pytest.mark.parametrize("state", [ApplicationState.APPROVED, ApplicationState.CANDIDATE, ApplicationState.REVOKED])
-def test_certificate_issue_refused_when_not_awarded(edition, office, state):
+@pytest.mark.parametrize("state", [ApplicationState.CANDIDATE, ApplicationState.IN_NOTICE, ApplicationState.REVOKED])
+def test_certificate_issue_refused_when_not_approved_or_awarded(edition, office, state):
     application = unit_winner(edition, state=state)
 
     with pytest.raises(ValidationError):

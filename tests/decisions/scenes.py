@@ -1,0 +1,71 @@
+"""Candidates of an edition waiting at the first step of its decision chain, with their proposed list, for the
+tests of the chain, the notice and the approvals. The state field is protected; a scene sets it once at creation."""
+
+from datetime import date
+
+from accounts.enums import Role
+from applications.enums import ApplicationState
+from applications.models import Application
+from awards.enums import Category, StagePhase, Tier
+from reviews.models import CandidateProposal
+from tests.decisions import individual_winner, make_edition, unit_winner
+from tests.factories import UserFactory
+
+
+def office_user():
+    return UserFactory(roles=[Role.OFFICE_STAFF])
+
+
+def first_decision_stage(edition):
+    return next(s for s in edition.rulebook.pipeline if s.phase == StagePhase.DECISION)
+
+
+def stage_of(edition, kind: str):
+    return edition.rulebook.stages.get(kind=kind)
+
+
+def chain_scene(
+    code: str, *, units: int = 2, individuals: int = 1, tiers: list[str] | None = None, at: str | None = None
+):
+    """An edition of `code` with candidates at the first decision stage (or at the stage of kind `at`), each with
+    a line on the proposed list: tiers[i] for the i-th candidate (units first), award by default."""
+    edition = make_edition(code)
+    stage = stage_of(edition, at) if at else first_decision_stage(edition)
+    applications = [
+        unit_winner(edition, name=f"候选单位{i}有限公司", state=ApplicationState.CANDIDATE, awarded_on=None)
+        for i in range(units)
+    ]
+    for i in range(individuals):
+        person = individual_winner(edition, name=f"候选人{i}")
+        # individual_winner makes an AWARDED row; a candidate is needed: recreate it as one.
+        person.delete()
+        applications.append(
+            Application.objects.create(
+                edition=edition,
+                category=Category.INDIVIDUAL,
+                owner=person.owner,
+                individual=person.individual,
+                applicant_key=person.applicant_key,
+                recommender=person.recommender,
+                number=person.number,
+                state=ApplicationState.CANDIDATE,
+            )
+        )
+    tiers = tiers or [Tier.AWARD] * len(applications)
+    for rank, (application, tier) in enumerate(zip(applications, tiers, strict=True), start=1):
+        Application.objects.filter(pk=application.pk).update(current_stage=stage)
+        CandidateProposal.objects.create(
+            edition=edition,
+            application=application,
+            category=application.category,
+            tier=tier,
+            rank=rank,
+            score=100 - rank,
+        )
+    for application in applications:
+        application.refresh_from_db()
+    return edition, applications
+
+
+def past(day: int = 1) -> date:
+    return date(2026, 9, day)
