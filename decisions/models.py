@@ -94,6 +94,7 @@ class IssuedItem(models.Model):
         verbose_name = _("issued item")
         verbose_name_plural = _("issued items")
         ordering = ["application", "kind"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="issued_item_once")]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.get_kind_display()}"
