@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.enums import AwardItemKind
 
-
 # What a winner receives is rulebook data (awards.AwardItem); the kinds are shared with it.
 IssuedItemKind = AwardItemKind
 

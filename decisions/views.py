@@ -3,23 +3,30 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
-from accounts.rules import role_required
+from accounts.rules import has_any_role, role_required
 from accounts.services import audit_record, client_ip
+from applications.enums import ApplicationState
+from applications.models import Application
+from awards.enums import StageKind
 from awards.models import Edition
 
-from . import certificates
+from . import certificates, forms, selectors_board, services
+from . import notice as notice_services
 from .models import CertificateBatch
 
 # At most this many look-ups per client address in this many seconds: enough for a person checking a handful of
 # certificates, far too few to walk the token space. Overridable in settings for tests and busy reception desks.
 VERIFY_RATE_LIMIT = (30, 600)
+S = ApplicationState
 
 
 def _over_limit(request) -> bool:
@@ -107,3 +114,259 @@ def batch_progress(request, pk: int):
             "finished": batch.finished_at is not None,
         }
     )
+
+
+# --- the office's decision board and the steps of the chain ---------------------------------------------------
+
+
+def _stage_of(edition, stage_id: int):
+    stage = edition.rulebook.stages.filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404("no such stage in this edition")
+    return stage
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_GET
+@role_required(Role.OFFICE_STAFF, Role.AUDITOR)
+def board(request, edition_id: int):
+    """Where every candidate of the edition stands, what waits for whom, the notice's countdown."""
+    edition = selectors_board.board_edition(edition_id)
+    candidates = selectors_board.board_candidates(edition)
+    stages = selectors_board.board_stages(edition, candidates)
+    notice = next((item.notice for item in stages if item.notice is not None), None)
+    context = {
+        "edition": edition,
+        "candidates": candidates,
+        "stages": stages,
+        "notice": notice,
+        "countdown": selectors_board.notice_countdown(notice, timezone.localdate()),
+        "can_act": has_any_role(request.user, Role.OFFICE_STAFF),
+    }
+    return render(request, "decisions/board.html", context)
+
+
+def _step_form(request, edition, stage, candidates):
+    kwargs = {
+        "candidates": candidates,
+        "voting": stage.kind in services.VOTING_KINDS,
+        "choosing": stage.kind != StageKind.CANDIDATE_LIST,
+    }
+    if request.method == "POST":
+        return forms.StepForm(request.POST, request.FILES, **kwargs)
+    return forms.StepForm(initial={"held_on": timezone.localdate()}, **kwargs)
+
+
+def _decisions(form) -> dict[int, services.CandidateDecision]:
+    data, result = form.cleaned_data, {}
+    for application in form.candidates:
+        reason = data.get(f"reason_{application.pk}", "")
+        if form.voting:
+            result[application.pk] = services.CandidateDecision(
+                reason=reason,
+                votes_for=data[f"for_{application.pk}"],
+                votes_against=data[f"against_{application.pk}"],
+                votes_abstain=data[f"abstain_{application.pk}"],
+            )
+        elif form.choosing:
+            result[application.pk] = services.CandidateDecision(kept=data[f"keep_{application.pk}"], reason=reason)
+    return result
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICE_STAFF)
+def step(request, edition_id: int, stage_id: int):
+    """Record one step of the chain; the form follows the stage's kind."""
+    edition = selectors_board.board_edition(edition_id)
+    stage = _stage_of(edition, stage_id)
+    if stage.kind == StageKind.PUBLIC_NOTICE:
+        return _notice_step(request, edition, stage)
+    if stage.kind in services.APPROVAL_KINDS:
+        return _approval_step(request, edition, stage)
+    if stage.kind == StageKind.ANNOUNCEMENT:
+        return _announcement_step(request, edition, stage)
+    if stage.kind not in services.STEP_KINDS:
+        raise Http404("not a decision step")
+    candidates = [
+        row
+        for row in selectors_board.board_candidates(edition)
+        if row.current_stage_id == stage.pk and row.state == S.CANDIDATE
+    ]
+    form = _step_form(request, edition, stage, candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_step_record(
+                edition=edition,
+                stage=stage,
+                by=request.user,
+                held_on=data["held_on"],
+                minutes=data["minutes"],
+                document_number=data["document_number"],
+                document=data["document"],
+                members_total=data.get("members_total"),
+                members_present=data.get("members_present"),
+                decisions=_decisions(form),
+                request=request,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("“%(stage)s” has been recorded.") % {"stage": stage.get_kind_display()})
+            return redirect("decisions:board", edition_id=edition.pk)
+    return render(request, "decisions/step.html", {"edition": edition, "stage": stage, "form": form})
+
+
+def _notice_step(request, edition, stage):
+    form = forms.NoticeForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice_services.notice_open(
+                edition=edition,
+                by=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                how_to_object=form.cleaned_data["how_to_object"],
+                request=request,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The public notice has been published."))
+            return redirect("decisions:board", edition_id=edition.pk)
+    try:
+        preview = notice_services.notice_end(edition=edition, starts_on=timezone.localdate())[0]
+    except ValidationError:
+        preview = None
+    return render(
+        request,
+        "decisions/notice_open.html",
+        {"edition": edition, "stage": stage, "form": form, "preview": preview},
+    )
+
+
+def _approval_step(request, edition, stage):
+    recorded = services.DecisionStep.objects.filter(edition=edition, stage=stage).first()
+    form = forms.ApprovalForm(request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and recorded is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.approval_record(
+                edition=edition,
+                stage=stage,
+                by=request.user,
+                held_on=data["held_on"],
+                document_number=data["document_number"],
+                document=data["document"],
+                minutes=data["minutes"],
+                request=request,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The approval document has been recorded; approve the candidates now."))
+            return redirect("decisions:step", edition_id=edition.pk, stage_id=stage.pk)
+    candidates = [row for row in selectors_board.board_candidates(edition) if row.current_stage_id == stage.pk]
+    return render(
+        request,
+        "decisions/approval.html",
+        {
+            "edition": edition,
+            "stage": stage,
+            "form": form,
+            "recorded": recorded,
+            "candidates": candidates,
+            "not_approved_form": forms.NotApprovedForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE_STAFF)
+def approve(request, edition_id: int, stage_id: int):
+    """Approve one candidate (`application`) or all waiting (`all`), each within the quotas."""
+    edition = selectors_board.board_edition(edition_id)
+    stage = _stage_of(edition, stage_id)
+    waiting = Application.objects.filter(edition=edition, current_stage=stage, state=S.CANDIDATE).order_by(
+        "category", "number", "pk"
+    )
+    if "all" not in request.POST:
+        waiting = waiting.filter(pk=request.POST.get("application") or 0)
+        if not waiting.exists():
+            raise Http404("no such candidate waiting here")
+    approved = 0
+    for application in waiting:
+        try:
+            services.application_approve(application=application, by=request.user, request=request)
+            approved += 1
+        except ValidationError as error:
+            _errors(request, error)
+    if approved:
+        messages.success(request, _("%(count)d candidates approved.") % {"count": approved})
+    return redirect("decisions:step", edition_id=edition.pk, stage_id=stage.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE_STAFF)
+def not_approved(request, edition_id: int, stage_id: int, application_id: int):
+    edition = selectors_board.board_edition(edition_id)
+    stage = _stage_of(edition, stage_id)
+    application = get_object_or_404(Application, pk=application_id, edition=edition, current_stage=stage)
+    form = forms.NotApprovedForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Write the reason the candidate was not approved."))
+        services.application_not_approved(
+            application=application, reason=form.cleaned_data["reason"], by=request.user, request=request
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Recorded as not approved."))
+    return redirect("decisions:step", edition_id=edition.pk, stage_id=stage.pk)
+
+
+def _announcement_step(request, edition, stage):
+    form = forms.AnnouncementForm(
+        request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.announcement_record(
+                edition=edition,
+                stage=stage,
+                by=request.user,
+                held_on=data["held_on"],
+                document_number=data["document_number"],
+                document=data["document"],
+                request=request,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The results have been announced; the certificates are being rendered."))
+            return redirect("decisions:board", edition_id=edition.pk)
+    winners = [row for row in selectors_board.board_candidates(edition) if row.current_stage_id == stage.pk]
+    return render(
+        request, "decisions/announcement.html", {"edition": edition, "stage": stage, "form": form, "winners": winners}
+    )
+
+
+@require_GET
+@role_required(Role.OFFICE_STAFF, Role.AUDITOR)
+def step_document(request, pk: int):
+    """The document of a recorded step (approval, ministry's comments...), for the office and the auditor."""
+    recorded = get_object_or_404(services.DecisionStep, pk=pk)
+    if not recorded.document:
+        raise Http404("no document")
+    audit_record(action=AuditAction.EXPORT, obj=recorded, detail="decision document", request=request)
+    response = FileResponse(
+        recorded.document.open("rb"), as_attachment=True, filename=recorded.document_name or "document.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
