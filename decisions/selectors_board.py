@@ -106,3 +106,16 @@ def _action(stage: Stage, step: DecisionStep | None, notice: PublicNotice | None
     if stage.kind in APPROVAL_KINDS:
         return "approve" if step else "record_approval"
     return "announce"
+
+
+def editions_overview():
+    """Every edition with how many of its applications are in the decision phase or decided, newest first."""
+    decided = [S.CANDIDATE, S.IN_NOTICE, S.APPROVED, S.AWARDED, S.REVOKED]
+    return (
+        Edition.objects.select_related("scheme")
+        .annotate(
+            in_decision=Count("applications", filter=Q(applications__state__in=decided[:3])),
+            winners=Count("applications", filter=Q(applications__state__in=decided[3:])),
+        )
+        .order_by("-year", "scheme__id")
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("certificates/<int:pk>/download/", views.download, name="certificate_download"),
     path("certificates/batches/<int:pk>/", views.batch_progress, name="batch_progress"),
     path("editions/<int:edition_id>/certificates/", views.batch, name="batch"),
+    path("office/decisions/", views.editions, name="editions"),
     path("office/editions/<int:edition_id>/decisions/", views.board, name="board"),
     path("office/editions/<int:edition_id>/decisions/<int:stage_id>/", views.step, name="step"),
     path("office/editions/<int:edition_id>/decisions/<int:stage_id>/approve/", views.approve, name="approve"),

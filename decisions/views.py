@@ -133,6 +133,13 @@ def _errors(request, error: ValidationError) -> None:
 
 @require_GET
 @role_required(Role.OFFICE_STAFF, Role.AUDITOR)
+def editions(request):
+    """The editions, to open one's decision board."""
+    return render(request, "decisions/editions.html", {"editions": selectors_board.editions_overview()})
+
+
+@require_GET
+@role_required(Role.OFFICE_STAFF, Role.AUDITOR)
 def board(request, edition_id: int):
     """Where every candidate of the edition stands, what waits for whom, the notice's countdown."""
     edition = selectors_board.board_edition(edition_id)

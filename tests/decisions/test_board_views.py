@@ -75,7 +75,9 @@ def test_decision_pages_send_anonymous_users_to_the_login(client):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
-@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EXPERT, Role.DISTRICT_COORDINATOR, Role.AGENCY_STAFF, Role.SUPERVISOR, Role.SYSADMIN])
+@pytest.mark.parametrize(
+    "role", [Role.APPLICANT, Role.EXPERT, Role.DISTRICT_COORDINATOR, Role.AGENCY_STAFF, Role.SUPERVISOR, Role.SYSADMIN]
+)
 def test_decision_pages_refuse_other_roles(client, role):
     edition, applications = chain_scene("weihai-mayor", units=1, individuals=0)
     client.force_login(UserFactory(roles=[role]))
@@ -241,3 +243,21 @@ def test_step_document_for_the_office_and_auditor_only(client, office):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(UserFactory(roles=[Role.APPLICANT]))
     assert client.get(url).status_code == 403
+
+
+def test_editions_page_links_each_board(client, office):
+    edition, _applications = chain_scene("weihai-mayor", units=2, individuals=0)
+
+    response = client.get(reverse("decisions:editions"))
+
+    assert response.status_code == 200
+    row = next(e for e in response.context["editions"] if e.pk == edition.pk)
+    assert (row.in_decision, row.winners) == (2, 0)
+    assert board_url(edition) in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EXPERT])
+def test_editions_page_refused_to_others(client, role):
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(reverse("decisions:editions")).status_code == 403
