@@ -61,6 +61,11 @@ def verify(request, token: str):
             issued_on=certificate.issued_on,
             revoked_on=certificate.application.revoked_on if status == certificates.REVOKED else None,
         )
+        if status == certificates.REVOKED:
+            context.update(
+                revocation_ground=certificate.application.revocation_ground,
+                revocation_document=certificate.application.revocation_document,
+            )
     response = render(request, "decisions/verify.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -91,7 +91,10 @@ def test_verify_never_shows_other_data(client, certificate):
 def test_verify_revoked_after_revocation_shows_date(client, certificate):
     # The revocation app records the fact on the application; the FSM field is protected, so the fixture writes it.
     Application.objects.filter(pk=certificate.application_id).update(
-        state=ApplicationState.REVOKED, revoked_on=date(2027, 3, 15)
+        state=ApplicationState.REVOKED,
+        revoked_on=date(2027, 3, 15),
+        revocation_ground="第二十七条（三）：两年内3次以上监督抽查不合格",
+        revocation_document="威政字〔2027〕8号",
     )
 
     response = client.get(verify_url(certificate.token))
@@ -100,6 +103,8 @@ def test_verify_revoked_after_revocation_shows_date(client, certificate):
     assert status_of(response) == "revoked"
     body = response.content.decode()
     assert "2027-03-15" in body
+    assert "第二十七条（三）：两年内3次以上监督抽查不合格" in body
+    assert "威政字〔2027〕8号" in body
     assert "WH-2026-U-001" in body
     assert "2026-09-28" not in body  # the issue date of a revoked certificate is no longer vouched for
 
