@@ -17,6 +17,7 @@ DEB_TEST := $(DEB_RUN) chromium poppler-utils
 run: install system-run messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_decisions
 	$(PY) scripts/run.py
 
 test: install system-test messages
