@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from .rules import can_read_audit_log, is_office
+from .enums import Role
+from .rules import can_read_audit_log, has_any_role, is_office
 
 
 def portal(request):
@@ -10,5 +11,6 @@ def portal(request):
         "portal_name": _("Quality Award Portal"),
         "portal_can_read_audit": authenticated and can_read_audit_log(user),
         "portal_is_office": authenticated and is_office(user),
+        "portal_is_applicant": authenticated and has_any_role(user, Role.APPLICANT),
         "portal_can_admin": authenticated and user.is_staff,
     }
