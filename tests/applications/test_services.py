@@ -1,10 +1,8 @@
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 from django.utils import timezone, translation
 
 from accounts.enums import AuditAction, Role
@@ -13,6 +11,7 @@ from applications import services
 from applications.enums import ApplicationState, FileKind, RecommendationDecision
 from applications.models import Application, ApplicationFile, ApplicationTransition, Recommendation
 from tests.applications.conftest import FILLED_FORM, make_coordinator, make_edition, make_unit_applicant
+from tests.concurrency import needs_postgres, run_together
 from tests.factories import UserFactory
 
 S = ApplicationState
@@ -328,27 +327,7 @@ def test_recommendation_quota_enforced(db, coordinator, weihai_edition, pdf_uplo
 
 # --- concurrency (real row locks need PostgreSQL) ------------------------------------------------------------
 
-needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
-
-def _run_in_threads(functions):
-    errors, barrier = [], threading.Barrier(len(functions))
-
-    def run(function):
-        try:
-            barrier.wait(timeout=10)
-            function()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @needs_postgres
@@ -356,7 +335,7 @@ def _run_in_threads(functions):
 def test_concurrent_submissions_get_unique_gapless_numbers(pdf_upload):
     edition = make_edition()
     drafts = [ready_draft(make_unit_applicant(), edition, pdf_upload) for _ in range(8)]
-    errors = _run_in_threads([lambda a=a: services.application_submit(application=a, by=a.owner) for a in drafts])
+    errors = _errors_of([lambda a=a: services.application_submit(application=a, by=a.owner) for a in drafts])
     assert errors == []
     numbers = sorted(Application.objects.values_list("number", flat=True))
     assert numbers == [f"WH-{edition.year}-{n:04d}" for n in range(1, 9)]
@@ -368,7 +347,7 @@ def test_concurrent_double_submit_gives_one_submission(pdf_upload):
     edition = make_edition()
     applicant = make_unit_applicant()
     draft = ready_draft(applicant, edition, pdf_upload)
-    errors = _run_in_threads([lambda: services.application_submit(application=draft, by=applicant)] * 2)
+    errors = _errors_of([lambda: services.application_submit(application=draft, by=applicant)] * 2)
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert history(draft) == [(S.DRAFT, S.SUBMITTED)]
 
@@ -382,7 +361,7 @@ def test_concurrent_recommendations_respect_quota(pdf_upload):
     rulebook.save()
     first_coordinator, second_coordinator = make_coordinator(), make_coordinator()
     applications = [submitted(make_unit_applicant(), edition, pdf_upload) for _ in range(2)]
-    errors = _run_in_threads(
+    errors = _errors_of(
         [
             lambda: services.application_recommend(application=applications[0], by=first_coordinator, opinion="同意"),
             lambda: services.application_recommend(application=applications[1], by=second_coordinator, opinion="同意"),
@@ -589,3 +568,7 @@ def test_someone_elses_application_is_a_404_and_the_attempt_is_audited(unit_appl
         f"applications.ApplicationFile #{file.pk} is outside the user's scope",
         f"applications.Application #{application.pk} is outside the user's scope",
     ]
+
+
+def _errors_of(functions):
+    return run_together(functions)[0]

@@ -1,12 +1,11 @@
 """The decision chain of each scheme, in its rulebook's order, from the proposed candidate list to the announcement."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.utils import translation
 
 from accounts.enums import AuditAction, AuditResult, Role
@@ -26,6 +25,7 @@ from decisions.services import (
     decision_step_record,
 )
 from tests.applications.conftest import pdf_bytes
+from tests.concurrency import run_together
 from tests.decisions.scenes import chain_scene, office_user, stage_of
 from tests.factories import UserFactory
 
@@ -540,7 +540,7 @@ def test_approve_race_for_the_last_place_approves_one(office):
         application_approve(application=application, by=office)
     colleague = office_user()
 
-    errors = _in_threads(
+    errors = _errors_of(
         [
             lambda: application_approve(application=applications[4], by=office),
             lambda: application_approve(application=applications[5], by=colleague),
@@ -552,21 +552,5 @@ def test_approve_race_for_the_last_place_approves_one(office):
     assert Certificate.objects.filter(application__edition=edition).count() == 5
 
 
-def _in_threads(functions):
-    errors, barrier = [], threading.Barrier(len(functions))
-
-    def run(function):
-        try:
-            barrier.wait(timeout=10)
-            function()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+def _errors_of(functions):
+    return run_together(functions)[0]

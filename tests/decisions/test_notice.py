@@ -1,12 +1,10 @@
 """The public notice: its end in Chinese working days, and the sweep that closes it exactly once."""
 
-import threading
 from datetime import UTC, date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 from django.utils import translation
 
 from accounts.enums import AuditAction, AuditResult, Role
@@ -22,6 +20,7 @@ from decisions.enums import EntryOutcome, ObjectionState
 from decisions.models import Objection, PublicNotice
 from decisions.services import application_approve, approval_record
 from decisions.tasks import close_due_notices
+from tests.concurrency import needs_postgres, run_together
 from tests.decisions.scenes import chain_scene, office_user, stage_of
 from tests.decisions.test_chain import document
 from tests.factories import UserFactory
@@ -261,28 +260,6 @@ def test_close_due_notices_task_runs_the_sweep(today, monkeypatch):
 
 # --- exactly once ------------------------------------------------------------------------------------------------
 
-needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-
-
-def _in_threads(functions):
-    errors, results, barrier = [], [], threading.Barrier(len(functions))
-
-    def run(function):
-        try:
-            barrier.wait(timeout=10)
-            results.append(function())
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors, results
-
 
 def _once_each(edition, applications):
     for application in applications:
@@ -303,7 +280,7 @@ def test_sweep_run_four_times_at_once_moves_each_name_once(today):
     notice = publish(edition, office_user())
     mail.outbox.clear()
 
-    errors, results = _in_threads([lambda: notice_services.notice_sweep(now=notice.ends_at)] * 4)
+    errors, results = run_together([lambda: notice_services.notice_sweep(now=notice.ends_at)] * 4)
 
     assert errors == []
     assert sum(results) == 8

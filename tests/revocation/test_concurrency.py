@@ -1,41 +1,18 @@
 """Two offices acting at once: row locks keep one revocation per award and one proposal per set of checks."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from accounts.enums import Role
 from applications.models import ApplicationTransition
 from revocation import services
 from revocation.models import RevocationCase
+from tests.concurrency import needs_postgres, run_together
 from tests.decisions import make_edition, unit_winner
 
 from .conftest import DECIDED_ON, case_at
-
-needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-
-
-def _together(calls):
-    errors, barrier = [], threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @needs_postgres
@@ -44,7 +21,7 @@ def test_two_cases_revoking_one_award_at_once_revoke_it_once(make_user):
     office = make_user(Role.OFFICE_STAFF)
     winner = unit_winner(make_edition("weihai-mayor", 2025), awarded_on=date(2025, 9, 28))
     cases = [case_at("proposed", application=winner, office=office) for _i in range(2)]
-    errors = _together(
+    errors = _errors_of(
         [
             lambda case=case, n=n: services.case_revoke(
                 case=case, by=office, document_number=f"威政字〔2026〕{n}号", decided_on=DECIDED_ON
@@ -76,5 +53,9 @@ def test_two_checks_recorded_at_once_propose_one_case(make_user):
 
     record(date(2024, 1, 10))()
     record(date(2024, 6, 1))()
-    assert _together([record(date(2025, 3, 1)), record(date(2025, 3, 2))]) == []
+    assert _errors_of([record(date(2025, 3, 1)), record(date(2025, 3, 2))]) == []
     assert RevocationCase.objects.filter(application=holder).count() == 1
+
+
+def _errors_of(functions):
+    return run_together(functions)[0]

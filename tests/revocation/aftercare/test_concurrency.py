@@ -1,20 +1,17 @@
 """Two people acting at once on the same evaluation, opinion or group: the row locks let one through (PostgreSQL)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from revocation.aftercare import services
 from revocation.aftercare.enums import EvaluationState
 from revocation.aftercare.models import Evaluation, SupervisionMember
 from revocation.models import RevocationCase
+from tests.concurrency import needs_postgres, run_together
 from tests.decisions import make_edition
 
 from .conftest import due_in, make_group, people
 
-needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FAILING = {
@@ -24,35 +21,13 @@ FAILING = {
 }
 
 
-def _run_in_threads(functions):
-    errors, barrier = [], threading.Barrier(len(functions))
-
-    def run(function):
-        try:
-            barrier.wait(timeout=10)
-            function()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
 def test_concurrent_failing_assessments_open_one_case(zibo, office):
     evaluation_round = services.evaluation_round_launch(
         scheme=zibo["edition"].scheme, title="定期评估", report_due=due_in(5), by=office
     )
     evaluation = evaluation_round.evaluations.get(application=zibo["unit"])
     services.evaluation_report_file(evaluation=evaluation, text="自评", by=zibo["unit"].owner)
-    errors = _run_in_threads(
-        [lambda: services.evaluation_assess(evaluation=evaluation, findings=FAILING, by=office)] * 2
-    )
+    errors = _errors_of([lambda: services.evaluation_assess(evaluation=evaluation, findings=FAILING, by=office)] * 2)
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert RevocationCase.objects.count() == 1
     assert Evaluation.objects.get(pk=evaluation.pk).state == EvaluationState.FAILED
@@ -64,7 +39,7 @@ def test_concurrent_confirm_and_member_add_keep_rotation(office):
     make_group(make_edition("zibo-leading", 2024), members=old, confirmed=True)
     group = make_group(make_edition("zibo-leading", 2025), members=old[:4] + people("新", 2), by=office)
     name, organisation = old[4]
-    _run_in_threads(
+    _errors_of(
         [
             lambda: services.supervision_group_confirm(group=group, by=office),
             lambda: services.supervision_member_add(
@@ -77,3 +52,7 @@ def test_concurrent_confirm_and_member_add_keep_rotation(office):
     # Either the confirmation came first (2 of 6 rotated, the late member refused) or the member did (2 of 7:
     # refused, at least 3 required): never a confirmed group of 7 with only 2 new members.
     assert (group.confirmed_at is not None, members) in {(True, 6), (False, 7)}
+
+
+def _errors_of(functions):
+    return run_together(functions)[0]
