@@ -307,7 +307,8 @@ def approve(request, edition_id: int, stage_id: int):
         "category", "number", "pk"
     )
     if "all" not in request.POST:
-        waiting = waiting.filter(pk=request.POST.get("application") or 0)
+        chosen = request.POST.get("application", "")
+        waiting = waiting.filter(pk=int(chosen)) if chosen.isdigit() else waiting.none()
         if not waiting.exists():
             raise Http404("no such candidate waiting here")
     approved = 0

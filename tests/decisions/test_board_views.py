@@ -261,3 +261,15 @@ def test_editions_page_refused_to_others(client, role):
     client.force_login(UserFactory(roles=[role]))
 
     assert client.get(reverse("decisions:editions")).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "", "999999"])
+def test_approve_with_a_bad_candidate_is_404(client, office, value):
+    edition, applications = chain_scene("weihai-mayor", units=1, individuals=0, at="government_approval")
+    url = reverse(
+        "decisions:approve",
+        kwargs={"edition_id": edition.pk, "stage_id": stage_of(edition, "government_approval").pk},
+    )
+
+    assert client.post(url, {"application": value}).status_code == 404
+    assert Application.objects.get(pk=applications[0].pk).state == S.CANDIDATE
