@@ -151,7 +151,9 @@ def test_chain_later_step_refused_while_candidates_wait_at_an_earlier_one(office
             members_present=9,
         )
 
-    assert "earlier step" in raised.value.messages[0] or "No candidate" in raised.value.messages[0]
+    with translation.override("en"):
+        earlier = str(stage_of(edition, first).get_kind_display())
+    assert f"earlier step, “{earlier}”" in raised.value.messages[0]
     assert not DecisionStep.objects.exists()
     assert states(applications) == [S.CANDIDATE] * 3
 
