@@ -1,0 +1,480 @@
+"""The expert's pages: queue, declaration, application and files, score sheet with autosave, and the group
+leader's consensus page.
+
+An expert who may not open an application (not assigned, not declared, recused, or conflicted) gets a 404 on
+every page that shows it, its files or its scores, as if it did not exist; the attempt is audited.
+"""
+
+import json
+import string
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.enums import AuditAction, Role
+from accounts.rules import role_required
+from accounts.services import audit_record
+from applications import formspec
+from applications.models import Application, ApplicationFile
+
+from .. import scoring
+from ..assigning import (
+    conflict_declare,
+    expert_may_open,
+)
+from ..conflicts import conflict_reasons, conflicted_pairs
+from ..enums import ConflictDecision, MemberRole, SheetState
+from ..forms import (
+    ConsensusForm,
+    DeclarationForm,
+    ScoreSheetForm,
+    points_text,
+)
+from ..models import (
+    Assignment,
+    ConflictOverride,
+    EditionStage,
+    ExpertProfile,
+    ReviewBodyMember,
+    ScoreItem,
+)
+from ..results import _leads_a_body as leads_a_body  # the service's own test of standing, so page and service agree
+from ..results import consensus_record, stage_results
+from ._common import CONFLICTED, SCORING, SUBMITTED, TO_DECLARE, _declaration, _errors, _hidden, _sheet
+
+# --- reads, scoped to the expert who asks ------------------------------------------------------------------
+# These are the selectors of the expert pages; they stay here until reviews/selectors.py takes them.
+
+_ASSIGNMENT_RELATED = (
+    "edition_stage__edition__scheme",
+    "edition_stage__stage",
+    "edition_stage__score_sheet",
+    "application__organisation",
+    "application__individual",
+    "expert",
+    "declaration",
+    "sheet",
+)
+
+
+def _expert_assignments(user):
+    """The user's live assignments, with everything the queue shows, in due-date order."""
+    return (
+        Assignment.objects.filter(expert__user=user, withdrawn_at__isnull=True)
+        .select_related(*_ASSIGNMENT_RELATED)
+        .order_by("edition_stage__sheets_due", "edition_stage_id", "application__number", "pk")
+    )
+
+
+def _own_assignment(request, pk: int) -> Assignment:
+    assignment = _expert_assignments(request.user).filter(pk=pk).first()
+    if assignment is None:
+        _hidden(request, f"reviews.Assignment #{pk} is not a live assignment of the user")
+    return assignment
+
+
+def _conflicted(assignments) -> set[int]:
+    """Ids of the assignments whose expert the data now shows conflicted (ties declared since, say), unless an
+    approved override sets the conflict aside. A few queries per value of same_district, whatever the count."""
+    by_flag = defaultdict(list)
+    for assignment in assignments:
+        by_flag[assignment.edition_stage.same_district_conflict].append(assignment)
+    if not by_flag:
+        return set()
+    expert = assignments[0].expert
+    overrides = set(
+        ConflictOverride.objects.filter(expert=expert, approved_by__isnull=False).values_list(
+            "application_id", flat=True
+        )
+    )
+    conflicted = set()
+    for flag, rows in by_flag.items():
+        pairs = conflicted_pairs(experts=[expert], applications=[a.application_id for a in rows], same_district=flag)
+        conflicted |= {
+            a.pk for a in rows if (a.application_id, expert.pk) in pairs and a.application_id not in overrides
+        }
+    return conflicted
+
+
+def _openable_application(request, pk: int) -> Application:
+    application = (
+        Application.objects.select_related(
+            "edition__scheme", "organisation", "individual", "recommender", "current_stage"
+        )
+        .prefetch_related(
+            Prefetch(
+                "files", queryset=ApplicationFile.objects.filter(superseded_at__isnull=True).order_by("kind", "pk")
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not expert_may_open(user=request.user, application=application):
+        _hidden(request, f"applications.Application #{pk} is not open to the expert")
+    return application
+
+
+def _sheet_assignment(request, pk: int) -> Assignment:
+    """The user's live assignment, declared free of conflict, whose application the user may open; else 404."""
+    assignment = _expert_assignments(request.user).filter(pk=pk).first()
+    if (
+        assignment is None
+        or getattr(_declaration(assignment), "decision", None) != ConflictDecision.NO_CONFLICT
+        or not expert_may_open(user=request.user, application=assignment.application)
+    ):
+        _hidden(request, f"reviews.Assignment #{pk}: score sheet not open to the user")
+    return assignment
+
+
+# --- the expert ------------------------------------------------------------------------------------------
+
+
+@role_required(Role.EXPERT)
+@require_GET
+def queue(request):
+    assignments = list(_expert_assignments(request.user))
+    conflicted = _conflicted(assignments)
+    today = timezone.localdate()
+    groups: dict[int, dict] = {}
+    for assignment in assignments:
+        declaration, sheet = _declaration(assignment), _sheet(assignment)
+        if declaration is None:
+            state = TO_DECLARE
+        elif assignment.pk in conflicted:
+            state = CONFLICTED
+        elif sheet is not None and sheet.state == SheetState.SUBMITTED:
+            state = SUBMITTED
+        else:
+            state = SCORING
+        stage = assignment.edition_stage
+        days_left = (stage.sheets_due - today).days
+        group = groups.setdefault(
+            stage.pk, {"stage": stage, "days_left": days_left, "days_overdue": -days_left, "rows": []}
+        )
+        group["rows"].append({"assignment": assignment, "application": assignment.application, "state": state})
+    # Leaders and chairs of a confirmed body record the consensus where scores spread too far (one query).
+    led = set(
+        ReviewBodyMember.objects.filter(
+            expert__user=request.user,
+            role__in=[MemberRole.LEADER, MemberRole.CHAIR],
+            body__confirmed_at__isnull=False,
+            body__edition_id__in={group["stage"].edition_id for group in groups.values()},
+        ).values_list("body__edition_id", flat=True)
+    )
+    for group in groups.values():
+        group["leads"] = group["stage"].edition_id in led
+    return render(request, "reviews/queue.html", {"groups": list(groups.values())})
+
+
+@role_required(Role.EXPERT)
+@require_http_methods(["GET", "POST"])
+def declare(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    if _declaration(assignment) is not None:
+        messages.info(request, _("You have already declared for this assignment."))
+        return redirect("reviews:application", pk=assignment.application_id)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            conflict_declare(
+                assignment=assignment,
+                decision=decision,
+                note=form.cleaned_data["note"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if decision == ConflictDecision.RECUSE:
+                messages.success(request, _("You have recused yourself; the award office will assign another expert."))
+                return redirect("reviews:queue")
+            messages.success(request, _("Your declaration has been recorded. You can read and score the application."))
+            return redirect("reviews:application", pk=assignment.application_id)
+    application = assignment.application
+    return render(
+        request,
+        "reviews/declare.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "form": form,
+            "reasons": conflict_reasons(
+                expert=assignment.expert,
+                application=application,
+                same_district=assignment.edition_stage.same_district_conflict,
+            ),
+            "same_district": assignment.edition_stage.same_district_conflict,
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+@require_GET
+def application(request, pk: int):
+    application = _openable_application(request, pk)
+    assignments = [
+        a
+        for a in _expert_assignments(request.user).filter(application=application)
+        if getattr(_declaration(a), "decision", None) == ConflictDecision.NO_CONFLICT
+    ]
+    return render(
+        request,
+        "reviews/application.html",
+        {
+            "application": application,
+            "assignments": assignments,
+            "form_content": [
+                (label, application.form_data.get(name, ""))
+                for name, label, _required, _max in formspec.fields_for(application.category)
+            ],
+            "files": list(application.files.all()),
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+@require_GET
+def file_download(request, pk: int):
+    file = (
+        ApplicationFile.objects.select_related("application__organisation", "application__individual")
+        .filter(pk=pk, superseded_at__isnull=True)
+        .first()
+    )
+    if file is None or not expert_may_open(user=request.user, application=file.application):
+        _hidden(request, f"applications.ApplicationFile #{pk} is not open to the expert")
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    audit_record(action=AuditAction.EXPORT, obj=file, detail=f"expert download {file.sha256}", request=request)
+    response = FileResponse(handle, as_attachment=True, filename=file.name, content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _categories(template) -> list[dict]:
+    """Top-level items with the items an expert scores under them; a flat sheet's items score themselves."""
+    items = list(ScoreItem.objects.filter(template=template).order_by("position"))
+    children = defaultdict(list)
+    for item in items:
+        if item.parent_id:
+            children[item.parent_id].append(item)
+    for item in items:
+        item.band_hints = [
+            f"{points_text(Decimal(low) * item.points / 100)}–{points_text(Decimal(high) * item.points / 100)}"
+            for low, high in template.bands or []
+        ]
+    return [{"item": top, "items": children.get(top.pk) or [top]} for top in items if top.parent_id is None]
+
+
+def _others(request, assignment) -> list[dict]:
+    """The other experts' submitted totals, once the user's own sheet is in; named 专家A, 专家B, … only."""
+    sheets = scoring.sheets_visible_to_expert(user=request.user, assignment=assignment).order_by("assignment_id")
+    letters = string.ascii_uppercase
+    return [
+        {"label": _("Expert %(letter)s") % {"letter": letters[i % 26]}, "total": sheet.total}
+        for i, sheet in enumerate(sheets)
+    ]
+
+
+@role_required(Role.EXPERT)
+@require_http_methods(["GET", "POST"])
+def sheet(request, pk: int):
+    assignment = _sheet_assignment(request, pk)
+    template = assignment.edition_stage.score_sheet
+    if template is None:
+        return render(request, "reviews/sheet.html", {"assignment": assignment, "template": None})
+    sheet = _sheet(assignment)
+    locked = sheet is not None and sheet.state == SheetState.SUBMITTED
+    if request.method == "POST" and locked:
+        messages.error(request, _("This score sheet has been submitted and is locked."))
+        return redirect("reviews:sheet", pk=assignment.pk)
+    categories = _categories(template)
+    scores = {score.item_id: score for score in sheet.scores.all()} if sheet is not None else {}
+    form = ScoreSheetForm(
+        request.POST if request.method == "POST" else None,
+        template=template,
+        categories=categories,
+        scores=scores,
+        locked=locked,
+    )
+    errors: list[str] = []
+    total = sheet.total if sheet is not None else Decimal(0)
+    if request.method == "POST" and form.is_valid():
+        submitting = request.POST.get("action") == "submit"
+        saved = False
+        try:
+            sheet = scoring.sheet_save(assignment=assignment, by=request.user, scores=form.scores(), request=request)
+            saved, total = True, sheet.total
+            if submitting:
+                scoring.sheet_submit(sheet=sheet, by=request.user, request=request)
+                messages.success(
+                    request,
+                    _("Your score sheet has been submitted. Total: %(total)s.") % {"total": points_text(sheet.total)},
+                )
+                return redirect("reviews:sheet", pk=assignment.pk)
+        except ValidationError as error:
+            errors = _errors(error)
+            if saved:
+                errors.insert(0, _("Your draft has been saved, but it cannot be submitted yet:"))
+        else:
+            messages.success(request, _("Your draft has been saved."))
+            return redirect("reviews:sheet", pk=assignment.pk)
+    return render(
+        request,
+        "reviews/sheet.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "template": template,
+            "form": form,
+            "rows": list(form.rows()),
+            "errors": errors,
+            "sheet": sheet,
+            "state": SheetState.SUBMITTED if locked else SheetState.DRAFT,
+            "total": points_text(total),
+            "others": _others(request, assignment) if locked else [],
+            "days_left": (assignment.edition_stage.sheets_due - timezone.localdate()).days,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _parse_autosave(body: bytes) -> dict:
+    payload = json.loads(body or b"{}")
+    scores = payload["scores"]
+    if not isinstance(scores, dict):
+        raise TypeError
+    parsed = {}
+    for key, entry in scores.items():
+        if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
+            raise TypeError
+        parsed[int(key)] = {
+            part: "" if entry.get(part) is None else str(entry[part])
+            for part in ("points", "strengths", "opportunities")
+            if part in entry
+        }
+    return parsed
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def sheet_autosave(request, pk: int):
+    assignment = _sheet_assignment(request, pk)
+    try:
+        scores = _parse_autosave(request.body)
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"errors": [_("The saved values could not be read.")]}, status=400)
+    try:
+        sheet = scoring.sheet_save(assignment=assignment, by=request.user, scores=scores, request=request)
+    except ValidationError as error:
+        return JsonResponse({"errors": _errors(error)}, status=400)
+    return JsonResponse(
+        {"total": points_text(sheet.total), "saved_at": timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")}
+    )
+
+
+# --- the group leader: consensus --------------------------------------------------------------------------
+
+
+def _leader_stage(request, pk: int) -> tuple[EditionStage, ExpertProfile]:
+    """The stage, if the user leads (or chairs) a confirmed review body of its edition; else 404, audited."""
+    edition_stage = EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet").filter(pk=pk).first()
+    expert = ExpertProfile.objects.filter(user=request.user).first()
+    if edition_stage is None or expert is None or expert.barred or not leads_a_body(request.user, edition_stage):
+        _hidden(request, f"reviews.EditionStage #{pk}: consensus page not open to the user")
+    return edition_stage, expert
+
+
+def _consensus_rows(edition_stage, expert) -> list[dict]:
+    """The applications whose scores spread beyond the threshold, except those the leader may not see (a
+    conflict not set aside, or a recusal): for them the leader has no standing, and the page says nothing."""
+    results = {pk: r for pk, r in stage_results(edition_stage=edition_stage).items() if r.needs_consensus}
+    if not results:
+        return []
+    hidden = {
+        pk
+        for pk, _e in conflicted_pairs(
+            experts=[expert], applications=list(results), same_district=edition_stage.same_district_conflict
+        )
+    }
+    hidden -= set(
+        ConflictOverride.objects.filter(expert=expert, approved_by__isnull=False).values_list(
+            "application_id", flat=True
+        )
+    )
+    hidden |= set(
+        Assignment.objects.filter(
+            expert=expert, application_id__in=list(results), declaration__decision=ConflictDecision.RECUSE
+        ).values_list("application_id", flat=True)
+    )
+    applications = Application.objects.select_related("organisation", "individual").filter(
+        pk__in=[pk for pk in results if pk not in hidden]
+    )
+    letters = string.ascii_uppercase
+    return [
+        {
+            "application": application,
+            "result": results[application.pk],
+            "scores": [
+                {"label": _("Expert %(letter)s") % {"letter": letters[i % 26]}, "total": total}
+                for i, total in enumerate(sorted(results[application.pk].scores.values(), reverse=True))
+            ],
+        }
+        for application in applications.order_by("number", "pk")
+    ]
+
+
+@role_required(Role.EXPERT)
+@require_http_methods(["GET", "POST"])
+def consensus(request, pk: int):
+    edition_stage, expert = _leader_stage(request, pk)
+    rows = _consensus_rows(edition_stage, expert)
+    bound = None
+    if request.method == "POST":
+        try:
+            application_id = int(request.POST.get("application", ""))
+        except ValueError:
+            raise Http404 from None
+        row = next((row for row in rows if row["application"].pk == application_id), None)
+        if row is None or row["result"].consensus is not None:
+            raise Http404
+        bound = ConsensusForm(request.POST, prefix=f"consensus-{application_id}")
+        if bound.is_valid():
+            try:
+                consensus_record(
+                    edition_stage=edition_stage,
+                    application=row["application"],
+                    agreed_score=bound.cleaned_data["agreed_score"],
+                    rationale=bound.cleaned_data["rationale"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                bound.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The agreed score of %(number)s has been recorded.") % {"number": row["application"].number},
+                )
+                return redirect("reviews:consensus", pk=edition_stage.pk)
+    for row in rows:
+        prefix = f"consensus-{row['application'].pk}"
+        row["form"] = bound if bound is not None and bound.prefix == prefix else ConsensusForm(prefix=prefix)
+    return render(
+        request,
+        "reviews/consensus.html",
+        {"edition_stage": edition_stage, "rows": rows},
+        status=400 if bound is not None else 200,
+    )

@@ -1,0 +1,313 @@
+"""The stages recorded rather than scored: gates, department sign-offs, site visits, defence sessions."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.enums import Role
+from accounts.rules import has_any_role, role_required
+from applications.models import Application
+from applications.rules import can_run_stage
+from awards.enums import StageKind
+
+from ..assigning import (
+    edition_stage_applications,
+)
+from ..forms import (
+    DefenceSessionForm,
+    GateRecordForm,
+    SignOffForm,
+    SiteVisitForm,
+    StageDepartmentsForm,
+)
+from ..models import (
+    Assignment,
+    DefenceSession,
+    DepartmentSignOff,
+    EditionStage,
+    ExpertProfile,
+    GateRecord,
+    SiteVisit,
+)
+from ..stage_records import (
+    GATE_STAGES,
+    SURVEY_STAGES,
+    defence_session_schedule,
+    department_sign_off,
+    gate_record,
+    site_visit_schedule,
+    stage_departments_set,
+)
+
+# --- the stages recorded rather than scored: gates, department sign-offs, site visits, defence sessions ------------
+
+# The page that records each kind of stage; the stage list and the board link to it.
+_APPLICANT = ("organisation", "individual")
+
+
+def _stage_of_kind(pk: int, kinds) -> EditionStage:
+    """The edition stage if it is of one of `kinds`; any other stage has no such page: 404."""
+    return get_object_or_404(
+        EditionStage.objects.select_related("edition__scheme", "stage").filter(stage__kind__in=sorted(kinds)), pk=pk
+    )
+
+
+def _posted_pk(request, name: str) -> int:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        raise Http404 from None
+
+
+def _gate_context(edition_stage, user) -> dict:
+    """The applications still to record (at the stage, no record yet) and the recorded ones, read-only."""
+    records = list(
+        GateRecord.objects.filter(edition_stage=edition_stage)
+        .select_related("application__organisation", "application__individual", "recorded_by")
+        .order_by("application__number", "application_id")
+    )
+    recorded = {record.application_id for record in records}
+    pending = [
+        application
+        for application in edition_stage_applications(edition_stage).select_related(*_APPLICANT)
+        if application.pk not in recorded
+    ]
+    signed_by_departments = (
+        edition_stage.stage.kind == StageKind.QUALIFICATION_CHECK and edition_stage.departments.exists()
+    )
+    return {
+        "edition_stage": edition_stage,
+        "pending": pending,
+        "records": records,
+        "signed_by_departments": signed_by_departments,
+        "can_record": has_any_role(user, Role.OFFICE_STAFF, Role.AGENCY_STAFF) and not signed_by_departments,
+        "is_survey": edition_stage.stage.kind in SURVEY_STAGES,
+    }
+
+
+@role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF, Role.QUALIFICATION_DEPARTMENT)
+@require_http_methods(["GET", "POST"])
+def gate(request, pk: int):
+    edition_stage = _stage_of_kind(pk, GATE_STAGES)
+    if not can_run_stage(request.user, edition_stage.stage):
+        raise PermissionDenied("only the office, the agency or, for a qualification check, its departments")
+    context = _gate_context(edition_stage, request.user)
+    kind = edition_stage.stage.kind
+    bound = None
+    if request.method == "POST":
+        application_id = _posted_pk(request, "application")
+        application = next((a for a in context["pending"] if a.pk == application_id), None)
+        if application is None or not context["can_record"]:
+            raise Http404
+        bound = GateRecordForm(request.POST, kind=kind, prefix=f"gate-{application_id}")
+        if bound.is_valid():
+            try:
+                gate_record(
+                    edition_stage=edition_stage,
+                    application=application,
+                    outcome=bound.cleaned_data["outcome"],
+                    note=bound.cleaned_data["note"],
+                    score=bound.cleaned_data.get("score"),
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                bound.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The result of %(number)s has been recorded.") % {"number": _number(application)}
+                )
+                return redirect("reviews:gate", pk=edition_stage.pk)
+    context["rows"] = [
+        {
+            "application": application,
+            "form": bound
+            if bound is not None and bound.prefix == f"gate-{application.pk}"
+            else GateRecordForm(kind=kind, prefix=f"gate-{application.pk}"),
+        }
+        for application in context["pending"]
+    ]
+    return render(request, "reviews/gate.html", context, status=400 if bound is not None else 200)
+
+
+def _number(application) -> str:
+    return application.number or f"#{application.pk}"
+
+
+def _signoff_page(request, edition_stage, *, bound=None, departments_form=None, status=200):
+    departments = [department.name for department in edition_stage.departments.all()]
+    pending_ids = set(edition_stage_applications(edition_stage).values_list("pk", flat=True))
+    sign_offs = list(
+        DepartmentSignOff.objects.filter(edition_stage=edition_stage).select_related("signed_by").order_by("signed_at")
+    )
+    by_application = defaultdict(dict)
+    for sign_off in sign_offs:
+        by_application[sign_off.application_id][sign_off.department] = sign_off
+    applications = (
+        Application.objects.filter(pk__in=pending_ids | set(by_application))
+        .select_related(*_APPLICANT)
+        .order_by("number", "pk")
+    )
+    rows = []
+    for application in applications:
+        prefix = f"signoff-{application.pk}"
+        signed = by_application.get(application.pk, {})
+        rows.append(
+            {
+                "application": application,
+                "cells": [(name, signed.get(name)) for name in departments],
+                "at_stage": application.pk in pending_ids,
+                "form": bound
+                if bound is not None and bound.prefix == prefix
+                else SignOffForm(departments=[n for n in departments if n not in signed], prefix=prefix),
+            }
+        )
+    is_office_user = has_any_role(request.user, Role.OFFICE_STAFF)
+    return render(
+        request,
+        "reviews/signoff.html",
+        {
+            "edition_stage": edition_stage,
+            "departments": departments,
+            "rows": rows,
+            "can_edit_departments": is_office_user and not sign_offs,
+            "departments_form": departments_form or StageDepartmentsForm(initial={"names": "\n".join(departments)}),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.OFFICE_STAFF, Role.QUALIFICATION_DEPARTMENT)
+@require_http_methods(["GET", "POST"])
+def signoff(request, pk: int):
+    edition_stage = _stage_of_kind(pk, {StageKind.QUALIFICATION_CHECK})
+    if request.method == "GET":
+        return _signoff_page(request, edition_stage)
+    if request.POST.get("action") == "departments":
+        form = StageDepartmentsForm(request.POST)
+        form.is_valid()  # one optional text field: always valid
+        try:
+            stage_departments_set(
+                edition_stage=edition_stage, names=form.names_list(), by=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _signoff_page(request, edition_stage, departments_form=form, status=400)
+        messages.success(request, _("The departments that sign off have been saved."))
+        return redirect("reviews:signoff", pk=edition_stage.pk)
+    application_id = _posted_pk(request, "application")
+    application = edition_stage_applications(edition_stage).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    departments = list(edition_stage.departments.values_list("name", flat=True))
+    bound = SignOffForm(request.POST, departments=departments, prefix=f"signoff-{application_id}")
+    if bound.is_valid():
+        try:
+            department_sign_off(
+                edition_stage=edition_stage,
+                application=application,
+                department=bound.cleaned_data["department"],
+                decision=bound.cleaned_data["decision"],
+                note=bound.cleaned_data["note"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            bound.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(department)s's decision on %(number)s has been recorded.")
+                % {"department": bound.cleaned_data["department"], "number": _number(application)},
+            )
+            return redirect("reviews:signoff", pk=edition_stage.pk)
+    return _signoff_page(request, edition_stage, bound=bound, status=400)
+
+
+def _visit_form(edition_stage, data=None) -> SiteVisitForm:
+    experts = ExpertProfile.objects.filter(
+        pk__in=Assignment.objects.filter(edition_stage=edition_stage, withdrawn_at__isnull=True).values("expert_id")
+    ).order_by("full_name", "pk")
+    return SiteVisitForm(
+        data,
+        applications=edition_stage_applications(edition_stage).select_related(*_APPLICANT),
+        experts=experts,
+    )
+
+
+@role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
+@require_http_methods(["GET", "POST"])
+def visits(request, pk: int):
+    edition_stage = _stage_of_kind(pk, {StageKind.ONSITE_REVIEW})
+    form = _visit_form(edition_stage, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            site_visit_schedule(edition_stage=edition_stage, **arguments, by=request.user, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The visit to %(number)s has been scheduled.") % {"number": _number(arguments["application"])},
+            )
+            return redirect("reviews:visits", pk=edition_stage.pk)
+    scheduled = (
+        SiteVisit.objects.filter(edition_stage=edition_stage)
+        .select_related("application__organisation", "application__individual")
+        .prefetch_related(Prefetch("team", queryset=ExpertProfile.objects.order_by("full_name", "pk")))
+        .order_by("scheduled_on", "pk")
+    )
+    return render(
+        request,
+        "reviews/visits.html",
+        {"edition_stage": edition_stage, "form": form, "visits": scheduled},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
+@require_http_methods(["GET", "POST"])
+def defence(request, pk: int):
+    edition_stage = _stage_of_kind(pk, {StageKind.ORAL_DEFENCE})
+    form = DefenceSessionForm(
+        request.POST if request.method == "POST" else None,
+        applications=edition_stage_applications(edition_stage).select_related(*_APPLICANT),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = defence_session_schedule(
+                edition_stage=edition_stage, **form.service_arguments(), by=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The defence session of %(time)s has been scheduled.")
+                % {"time": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")},
+            )
+            return redirect("reviews:defence", pk=edition_stage.pk)
+    sessions = (
+        DefenceSession.objects.filter(edition_stage=edition_stage)
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.select_related(*_APPLICANT).order_by("number", "pk"),
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    return render(
+        request,
+        "reviews/defence.html",
+        {"edition_stage": edition_stage, "form": form, "sessions": sessions},
+        status=400 if request.method == "POST" else 200,
+    )
