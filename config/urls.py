@@ -15,6 +15,7 @@ urlpatterns = [
     path("register/", include((register_urlpatterns, "register"))),
     path("exports/", include("applications.urls_exports")),
     path("reviews/", include("reviews.urls")),
+    path("office/", include("reviews.urls_office")),
     path("", include("decisions.urls")),
     path("public/", include("decisions.urls_public")),
     path("revocation/", include("revocation.urls")),
