@@ -1,5 +1,8 @@
 """Serve the portal for `make run`: a Celery worker with an embedded beat, and the web server.
 
+The web server is gunicorn, as in production, with the embedded settings (config.settings.local: DEBUG off,
+static files from WhiteNoise, SQLite in WAL mode). PORTAL_HOST and PORTAL_PORT say where it listens; the settings
+read the same two variables, so PORTAL_BASE_URL (the address in certificates' QR codes) follows them unless set.
 With no REDIS_URL, Celery uses a broker on the local file system (under var/), so nothing else has to run.
 Stops both when interrupted.
 """
@@ -46,7 +49,20 @@ def main() -> int:
         "--scheduler",
         "django_celery_beat.schedulers:DatabaseScheduler",
     ]
-    web = [PYTHON, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"]
+    web = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"[{HOST}]:{PORT}" if ":" in HOST else f"{HOST}:{PORT}",
+        "--workers",
+        os.environ.get("PORTAL_WEB_WORKERS", "2"),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+    ]
     children = [subprocess.Popen(celery, cwd=ROOT, env=env), subprocess.Popen(web, cwd=ROOT, env=env)]
 
     def stop(*_args):

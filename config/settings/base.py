@@ -10,8 +10,13 @@ from config.env import env_bool, env_database, env_email, env_int, env_list, env
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
-# The public address of the portal, printed in certificates' QR codes (the verification page).
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Where `make run` serves the portal (scripts/run.py reads the same two variables).
+PORTAL_HOST = env_str("PORTAL_HOST", "127.0.0.1")
+PORTAL_PORT = env_int("PORTAL_PORT", 8000, minimum=1, maximum=65535)
+# The public address of the portal, printed in certificates' QR codes (the verification page). Unset, it is the
+# server that `make run` starts, so a QR code points at the server that printed it.
+_LOCAL_HOST = "127.0.0.1" if PORTAL_HOST in {"0.0.0.0", "::", ""} else PORTAL_HOST
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://{_LOCAL_HOST}:{PORTAL_PORT}")
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-only-key-do-not-use-in-production-0123456789")
 DEBUG = env_bool("DEBUG", False)
@@ -75,8 +80,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # SQLite serialises writers; a generous timeout keeps the worker and the web process from failing on a lock.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # SQLite serialises writers, and the web server, the Celery worker and its beat write to the same file.
+    # WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # transaction never fails half-way upgrading a read lock (the busy timeout cannot help there); the timeout
+    # makes a writer wait for the lock instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -129,6 +141,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Files served at the site root (favicon.ico), so browsers asking for them get a file, not a 404.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Uploaded files live outside the web root and are only ever served by a view that checks the right to see them.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-not-served/"
