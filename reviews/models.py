@@ -34,7 +34,8 @@ class ExpertProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="expert_profile"
     )
-    full_name = models.CharField(_("full name"), max_length=60)
+    # Not "full name": that msgid is the unit's full name (单位全称) of an Organisation.
+    full_name = models.CharField(_("name of the expert"), max_length=60)
     title = models.CharField(_("professional title"), max_length=60, blank=True)
     employer = models.ForeignKey(
         Organisation, verbose_name=_("employer"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -49,6 +50,10 @@ class ExpertProfile(models.Model):
         _("most applications per stage"), default=20, validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
     available = models.BooleanField(_("available"), default=True)
+    # Taken out of the pool by the office (not a misconduct bar, which is a credit record): no new assignment
+    # while set; cleared on reactivation. The reason of the last deactivation stays in the audit trail.
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    deactivation_reason = models.CharField(_("reason for the deactivation"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("expert")
@@ -57,6 +62,10 @@ class ExpertProfile(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     @property
     def barred(self) -> bool:
