@@ -552,3 +552,58 @@ def application_fail_stage(*, application: Application, by: User, stage, reason:
             request=request,
         )
     return application
+
+
+def application_not_selected_at_stage(
+    *, application: Application, by: User, stage, reason: str, request=None
+) -> Application:
+    """The application was not selected at the scored `stage` (material review, on-site review, oral defence)
+    when the stage was closed: it leaves the selection, and the reason (its score and rank, as the office
+    wrote them) is shown to the applicant.
+
+    Unlike ``application_fail_stage`` (a gate failed: DISQUALIFIED), this is the lifecycle's ``reject``:
+    IN_REVIEW -> NOT_SELECTED. `stage` must be the application's current stage, so a stale page or a double
+    click cannot act twice. Side effects: transition, history with the reason, audit, mail.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason the applicant will read."))
+    _stage_guard(application, stage, by, request)
+    with transaction.atomic():
+        application = _locked(application)
+        if application.state != S.IN_REVIEW or application.current_stage_id != stage.pk:
+            raise ValidationError(
+                _("This application is not at the stage “%(stage)s” any more; reload the page.")
+                % {"stage": stage.get_kind_display()}
+            )
+        from_state = application.state
+        application.reject()
+        _record(
+            application=application,
+            from_state=from_state,
+            by=by,
+            comment=f"{stage.get_kind_display()}: {reason}",
+            request=request,
+        )
+    return application
+
+
+# --- the office's bulk actions ----------------------------------------------------------------------------
+
+from accounts.bulk import BulkResult, bulk_apply  # noqa: E402 - kept beside the bulk services it serves
+
+
+def applications_start_review(*, applications, by: User, request=None) -> BulkResult:
+    """Start the review of each of `applications` at once (the office's "start review for the selected" and "for
+    all recommended of this edition"): each goes through ``application_start_review`` in its own transaction
+    under its row lock, so it moves whole or not at all, and of two offices pressing at once only one moves it.
+    Those that may not move (not recommended any more, no review stage, not the user's to run) are listed in
+    the result with the reason instead of stopping the others.
+
+    Side effects: those of ``application_start_review`` for every application moved; a refusal of the user's
+    right also writes its PERMISSION_REFUSED audit row.
+    """
+    return bulk_apply(
+        applications,
+        lambda application: application_start_review(application=application, by=by, request=request),
+    )

@@ -67,6 +67,13 @@ def _live() -> Q:
     return Q(withdrawn_at__isnull=True)
 
 
+def _closed(edition_stage: EditionStage) -> ValidationError:
+    return ValidationError(
+        _("This stage was closed on %(date)s; no expert is assigned or changed any more.")
+        % {"date": edition_stage.closed_on}
+    )
+
+
 # --- what the problem is made of ----------------------------------------------------------------------------
 
 
@@ -196,6 +203,8 @@ def _infeasible_message(exc: AssignmentInfeasible, applications: dict[int, Appli
 def _assign(*, edition_stage: EditionStage, method: str, seed: int | None, by: User, request) -> list[Assignment]:
     with transaction.atomic():
         stage = EditionStage.objects.select_for_update().select_related("edition", "stage").get(pk=edition_stage.pk)
+        if stage.closed_at is not None:
+            raise _closed(stage)
         if Assignment.objects.filter(_live(), edition_stage=stage).exists():
             raise ValidationError(
                 _(
@@ -244,8 +253,8 @@ def assign_optimal(*, edition_stage: EditionStage, by: User, request=None) -> li
     total affinity (an exact min-cost flow), with no computed conflict (unless an approved override sets it
     aside), no expert who recused for the application, and no expert above their load limit.
 
-    Office staff only. Refuses a stage that already has live assignments (change them one by one with
-    ``assignment_replace``) and an infeasible problem (the message names the applications and the shortfall).
+    Office staff only. Refuses a closed stage, a stage that already has live assignments (change them one by one
+    with ``assignment_replace``) and an infeasible problem (the message names the applications and the shortfall).
 
     Side effects: locks the stage row; inserts one Assignment (method OPTIMAL) per pair; grants each expert the
     django-guardian ``applications.view_application`` permission on their applications; one CREATE audit row for
@@ -312,10 +321,12 @@ def assignment_replace(
     expert who recused) can be "replaced" too: its place is filled by a new row, as long as the application has
     fewer live experts at the stage than the stage asks for.
 
-    Side effects: locks the assignment; sets withdrawn_at and withdrawn_reason on a live one; removes the old
-    expert's view permission when they have no other live assignment for the application; inserts a MANUAL
-    Assignment; grants the new expert the view permission; an UPDATE audit row; mails both experts on commit. A
-    refusal appends a PERMISSION_REFUSED audit row.
+    Refuses a closed stage (its row is locked, so a change waits for a close under way).
+
+    Side effects: locks the assignment and its stage; sets withdrawn_at and withdrawn_reason on a live one;
+    removes the old expert's view permission when they have no other live assignment for the application;
+    inserts a MANUAL Assignment; grants the new expert the view permission; an UPDATE audit row; mails both
+    experts on commit. A refusal appends a PERMISSION_REFUSED audit row.
     """
     if not is_office(by):
         _refuse(by, assignment, "only office staff change assignments", request)
@@ -330,7 +341,10 @@ def assignment_replace(
             .select_related("edition_stage", "application", "expert__user")
             .get(pk=assignment.pk)
         )
-        stage = old.edition_stage
+        # The stage's row lock queues a change behind the office closing the stage.
+        stage = EditionStage.objects.select_for_update().get(pk=old.edition_stage_id)
+        if stage.closed_at is not None:
+            raise _closed(stage)
         application = old.application
         new_expert = experts_assignable().filter(pk=expert.pk).first()
         if new_expert is None:

@@ -264,6 +264,19 @@ class EditionStage(models.Model):
         help_text=_("Empty: no consensus step."),
     )
     normalise = models.BooleanField(_("normalise each expert's scores (z-scores)"), default=False)
+    # Set once by ``reviews.progress.stage_close``: a closed stage takes no sheet, assignment or record.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_note = models.TextField(
+        _("note on closing"), blank=True, help_text=_("Why the stage was closed with score sheets missing.")
+    )
 
     class Meta:
         verbose_name = _("review stage of an edition")
@@ -273,6 +286,17 @@ class EditionStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} · {self.stage.get_kind_display()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def closed_on(self) -> str:
+        """The day of the closing in Beijing time, as the refusals quote it ("" while open)."""
+        from django.utils import timezone
+
+        return timezone.localtime(self.closed_at).date().isoformat() if self.closed_at else ""
 
     def clean(self) -> None:
         errors = {}

@@ -1,8 +1,16 @@
 """Score sheets: the expert saves as they go, submits once; the office re-opens with a reason.
 
 Every write checks its permission before the transaction, so that a refusal's audit row is kept.
+
+Stage windows (issue 10, item 3): a sheet is saved or submitted only from the day its stage opens until the
+office closes the stage (``reviews.progress.stage_close``). An on-site review sheet is submitted only on or after
+the day of the application's site visit, an oral-defence sheet only on or after the day of its defence session;
+drafts may be prepared before. Late sheets: after ``sheets_due`` a sheet is still accepted until the stage is
+closed (the review cannot rank an application without it), and the lateness goes on the expert's credit record.
 """
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +21,19 @@ from django.utils.translation import gettext as _
 from accounts.enums import AuditAction, AuditResult, Role
 from accounts.rules import has_any_role
 from accounts.services import audit_record
+from awards.enums import StageKind
 
 from .enums import ConflictDecision, CreditRecordKind, SheetState
-from .models import Assignment, ExpertCreditRecord, ItemScore, ScoreItem, ScoreSheet
+from .models import (
+    Assignment,
+    DefenceSession,
+    EditionStage,
+    ExpertCreditRecord,
+    ItemScore,
+    ScoreItem,
+    ScoreSheet,
+    SiteVisit,
+)
 
 
 def _refuse(by, obj, reason: str, request=None):
@@ -28,6 +46,100 @@ def _refuse(by, obj, reason: str, request=None):
         request=request,
     )
     raise PermissionDenied(reason)
+
+
+@dataclass(frozen=True)
+class SheetWindow:
+    """Whether a sheet may be saved and submitted today; `reason` says why not and from when, `late_notice` that
+    a sheet submitted now is late (and still accepted)."""
+
+    can_save: bool
+    can_submit: bool
+    reason: str = ""
+    late_notice: str = ""
+
+    @property
+    def notice(self) -> str:
+        return self.reason or self.late_notice
+
+
+def _event_day(edition_stage: EditionStage, application_id: int) -> tuple[str, date | None] | None:
+    """For an on-site review or an oral defence: which event the sheet waits for, and its day (None: not
+    scheduled yet). None for the other stages. One query."""
+    kind = edition_stage.stage.kind
+    if kind == StageKind.ONSITE_REVIEW:
+        day = (
+            SiteVisit.objects.filter(edition_stage=edition_stage, application_id=application_id)
+            .values_list("scheduled_on", flat=True)
+            .first()
+        )
+        return kind, day
+    if kind == StageKind.ORAL_DEFENCE:
+        starts = (
+            DefenceSession.objects.filter(edition_stage=edition_stage, applications__pk=application_id)
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        return kind, (timezone.localtime(starts).date() if starts else None)
+    return None
+
+
+def sheet_window(*, assignment: Assignment, today: date | None = None) -> SheetWindow:
+    """Whether the expert may save and submit the sheet of `assignment` today (Beijing time).
+
+    Closed stage: neither. Before the stage opens: neither. On-site review before the day of the visit (or with no
+    visit scheduled), oral defence before the day of the session (or with none): the draft may be saved, not
+    submitted. After the due date, while the stage is open: accepted, marked late (see the module's docstring).
+    Reads at most one row (the visit or the session)."""
+    edition_stage = assignment.edition_stage
+    today = today or timezone.localdate()
+    stage_name = edition_stage.stage.get_kind_display()
+    if edition_stage.closed_at is not None:
+        return SheetWindow(
+            can_save=False,
+            can_submit=False,
+            reason=_("The %(stage)s was closed on %(date)s; it takes no more score sheets.")
+            % {"stage": stage_name, "date": edition_stage.closed_on},
+        )
+    if today < edition_stage.opens:
+        return SheetWindow(
+            can_save=False,
+            can_submit=False,
+            reason=_("The %(stage)s opens on %(date)s; the score sheet can be filled in and submitted from then.")
+            % {"stage": stage_name, "date": edition_stage.opens.isoformat()},
+        )
+    event = _event_day(edition_stage, assignment.application_id)
+    if event is not None:
+        kind, day = event
+        reason = ""
+        if kind == StageKind.ONSITE_REVIEW and day is None:
+            reason = _(
+                "The site visit of this application has not been scheduled yet; the score sheet can be submitted "
+                "on or after the day of the visit."
+            )
+        elif kind == StageKind.ONSITE_REVIEW and today < day:
+            reason = _("The on-site review is scheduled for %(date)s; the score sheet can be submitted from then.") % {
+                "date": day.isoformat()
+            }
+        elif kind == StageKind.ORAL_DEFENCE and day is None:
+            reason = _(
+                "No defence session of this application has been scheduled yet; the score sheet can be submitted "
+                "on or after the day of the session."
+            )
+        elif kind == StageKind.ORAL_DEFENCE and today < day:
+            reason = _("The oral defence is scheduled for %(date)s; the score sheet can be submitted from then.") % {
+                "date": day.isoformat()
+            }
+        if reason:
+            return SheetWindow(can_save=True, can_submit=False, reason=reason)
+    late_notice = ""
+    if today > edition_stage.sheets_due:
+        late_notice = _(
+            "The score sheets were due on %(due)s. A late sheet is still accepted until the award office closes "
+            "the stage, and it is noted on your credit record."
+        ) % {"due": edition_stage.sheets_due.isoformat()}
+    return SheetWindow(can_save=True, can_submit=True, late_notice=late_notice)
 
 
 def _is_assigned_expert(by, assignment: Assignment) -> bool:
@@ -78,14 +190,22 @@ def sheet_save(*, assignment: Assignment, by, scores: dict, request=None) -> Sco
     """Save the expert's draft as it is (missing items are allowed until submission).
 
     `scores` maps a ScoreItem id to {"points": str|number|None, "strengths": str, "opportunities": str}.
-    Refuses: someone other than the assigned expert; an expert who has not declared no conflict; a submitted
-    sheet; points outside the item or its bands; items of another sheet. Nothing is saved when one value is bad.
+    Refuses: someone other than the assigned expert; an expert who has not declared no conflict; a stage that
+    is closed or not yet open (``sheet_window``); a submitted sheet; points outside the item or its bands;
+    items of another sheet. Nothing is saved when one value is bad.
     Side effects: creates or updates the sheet and its item rows, recomputes the running total.
     """
     if not _is_assigned_expert(by, assignment):
         _refuse(by, assignment, "not the assigned expert", request)
     if not _declared_no_conflict(assignment):
         raise ValidationError(_("Declare that you have no conflict of interest before scoring."))
+    # A fresh read of the stage's closing: the assignment's copy may be older than the office's close.
+    assignment.edition_stage.closed_at = (
+        EditionStage.objects.filter(pk=assignment.edition_stage_id).values_list("closed_at", flat=True).first()
+    )
+    window = sheet_window(assignment=assignment)
+    if not window.can_save:
+        raise ValidationError(window.reason)
     template = assignment.edition_stage.score_sheet
     if template is None:
         raise ValidationError(_("This stage has no score sheet."))
@@ -134,13 +254,24 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
     """Submit a complete sheet; it is locked afterwards.
 
     Refuses, naming them, items without points and (where the sheet asks for them) categories without
-    strengths and opportunities for improvement. Side effects: transition to SUBMITTED, audit row; a sheet
-    submitted after the due date adds a "late sheet" entry to the expert's credit record.
+    strengths and opportunities for improvement; and outside the stage's window (``sheet_window``: a closed or
+    not yet open stage, an on-site review before the visit, an oral defence before the session).
+    Side effects: locks the stage row; transition to SUBMITTED, audit row; a sheet submitted after the due date
+    (still accepted until the stage is closed) adds a "late sheet" entry to the expert's credit record.
     """
     assignment = sheet.assignment
     if not _is_assigned_expert(by, assignment):
         _refuse(by, sheet, "not the assigned expert", request)
     with transaction.atomic():
+        # The stage's row lock queues a submission behind the office closing the stage (and the other way
+        # round), so no sheet comes in after the close has counted them.
+        edition_stage = EditionStage.objects.select_for_update().select_related("stage").get(
+            pk=assignment.edition_stage_id
+        )
+        assignment.edition_stage = edition_stage
+        window = sheet_window(assignment=assignment)
+        if not window.can_submit:
+            raise ValidationError(window.reason)
         sheet = ScoreSheet.objects.select_for_update().select_related("template").get(pk=sheet.pk)
         if sheet.state != SheetState.DRAFT:
             raise ValidationError(_("This score sheet has been submitted and is locked."))
@@ -209,7 +340,13 @@ def sheet_reopen(*, sheet: ScoreSheet, by, reason: str, request=None) -> ScoreSh
     if not reason:
         raise ValidationError(_("Write why the sheet is re-opened."))
     with transaction.atomic():
-        sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+        sheet = ScoreSheet.objects.select_for_update().select_related("assignment__edition_stage").get(pk=sheet.pk)
+        edition_stage = sheet.assignment.edition_stage
+        if edition_stage.closed_at is not None:
+            raise ValidationError(
+                _("This stage was closed on %(date)s; its score sheets can no longer be re-opened.")
+                % {"date": edition_stage.closed_on}
+            )
         if sheet.state != SheetState.SUBMITTED:
             raise ValidationError(_("Only a submitted score sheet can be re-opened."))
         sheet.reopen()

@@ -115,6 +115,20 @@ def _window_problem(edition_stage: EditionStage, day: date) -> str | None:
     }
 
 
+def _closed_for_records(edition_stage: EditionStage) -> str | None:
+    if edition_stage.closed_at is None:
+        return None
+    return _("This stage was closed on %(date)s; no more results are recorded.") % {"date": edition_stage.closed_on}
+
+
+def _closed_for_scheduling(edition_stage: EditionStage) -> str | None:
+    if edition_stage.closed_at is None:
+        return None
+    return _("This stage was closed on %(date)s; nothing more is scheduled at it.") % {
+        "date": edition_stage.closed_on
+    }
+
+
 def _parse_score(raw) -> Decimal | None:
     if raw is None or str(raw).strip() == "":
         return None
@@ -139,7 +153,7 @@ def gate_record(
     as the reason the applicant reads (``application_fail_stage``; the note is required). NOTED only records:
     the supervision group's opinions (Zibo art. 17) accept nothing else and never move the application. The
     satisfaction survey needs a score from 0 to 100; no other stage takes one. A qualification check with
-    listed departments is decided by their sign-offs, not here.
+    listed departments is decided by their sign-offs, not here. A closed stage takes no record.
 
     Side effects: inserts the GateRecord, a CREATE audit row, and the transition with its history, audit and
     mail. A refusal appends a PERMISSION_REFUSED audit row.
@@ -185,6 +199,8 @@ def gate_record(
         errors.append(_("The listed departments sign off this qualification check; their decisions pass or fail it."))
     if problem := _other_edition(edition_stage, application):
         errors.append(problem)
+    if problem := _closed_for_records(edition_stage):
+        errors = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -315,6 +331,8 @@ def department_sign_off(
         errors.append(_("Write the reason the applicant will read."))
     if problem := _other_edition(edition_stage, application):
         errors.append(problem)
+    if problem := _closed_for_records(edition_stage):
+        errors = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -433,6 +451,8 @@ def site_visit_schedule(
         errors.extend(error.messages)
     if problem := _other_edition(edition_stage, application):
         errors.append(problem)
+    if problem := _closed_for_scheduling(edition_stage):
+        errors = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -494,6 +514,8 @@ def defence_session_schedule(
         errors.append(_("Enter the place of the session."))
     if not ids:
         errors.append(_("Choose the applications heard in this session."))
+    if problem := _closed_for_scheduling(edition_stage):
+        errors = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
