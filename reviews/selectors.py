@@ -1,9 +1,32 @@
-"""Reads of the reviews app."""
+"""Reads of the reviews app: every read a page of the app makes, already scoped to who asks."""
 
-from django.db.models import Prefetch, QuerySet
+from collections import defaultdict
 
-from .enums import BARRING_KINDS
-from .models import ExpertProfile, ExpertTie
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from applications.models import Application, ApplicationFile
+from awards.enums import StageKind
+from awards.models import Edition, Quota
+
+from .conflicts import conflicted_pairs
+from .enums import BARRING_KINDS, ConflictDecision, MemberRole, SheetState
+from .models import (
+    Assignment,
+    CandidateProposal,
+    ConflictOverride,
+    DefenceSession,
+    DepartmentSignOff,
+    EditionStage,
+    ExpertProfile,
+    ExpertTie,
+    GateRecord,
+    ReviewBodyMember,
+    ScoreItem,
+    SiteVisit,
+)
+from .results import _leads_a_body as leads_a_body  # the service's own test of standing, so page and service agree
 
 
 def experts_assignable() -> QuerySet[ExpertProfile]:
@@ -103,3 +126,377 @@ def accounts_taken(*, usernames=(), phones=()) -> dict[str, set[str]]:
         taken_names = {name.casefold() for name in rows.values_list("username", flat=True)}
     taken_phones = set(User.objects.filter(phone__in=phones).values_list("phone", flat=True)) if phones else set()
     return {"usernames": taken_names, "phones": taken_phones}
+
+
+# Selectors of the review pages (reviews/views/): every read those pages make, keyword-only. The expert's reads are
+# scoped to the expert who asks and answer None for what is not theirs (the page turns that into an audited 404);
+# the office's and the stage records' pages are guarded by role, and their reads answer 404 for an unknown id.
+# `reviews.assigning` imports this module, so its readers are imported inside the functions that use them.
+
+# --- the expert's pages ----------------------------------------------------------------------------------------
+
+_ASSIGNMENT_RELATED = (
+    "edition_stage__edition__scheme",
+    "edition_stage__stage",
+    "edition_stage__score_sheet",
+    "application__organisation",
+    "application__individual",
+    "expert",
+    "declaration",
+    "sheet",
+)
+_APPLICANT = ("organisation", "individual")
+
+
+def expert_assignments(*, user, application=None) -> QuerySet[Assignment]:
+    """The user's live (not withdrawn) assignments, with everything the queue shows, in due-date order; with
+    `application`, only the assignments to it."""
+    rows = Assignment.objects.filter(expert__user=user, withdrawn_at__isnull=True)
+    if application is not None:
+        rows = rows.filter(application=application)
+    return rows.select_related(*_ASSIGNMENT_RELATED).order_by(
+        "edition_stage__sheets_due", "edition_stage_id", "application__number", "pk"
+    )
+
+
+def expert_assignment(*, user, pk: int) -> Assignment | None:
+    """The user's live assignment `pk`, or None when it is someone else's, withdrawn, or does not exist."""
+    return expert_assignments(user=user).filter(pk=pk).first()
+
+
+def expert_sheet_assignment(*, user, pk: int) -> Assignment | None:
+    """The user's live assignment `pk` if it was declared free of conflict and the user may open its application
+    now (``assigning.expert_may_open``); else None."""
+    from .assigning import expert_may_open
+
+    assignment = expert_assignment(user=user, pk=pk)
+    if (
+        assignment is None
+        or getattr(getattr(assignment, "declaration", None), "decision", None) != ConflictDecision.NO_CONFLICT
+        or not expert_may_open(user=user, application=assignment.application)
+    ):
+        return None
+    return assignment
+
+
+def expert_application(*, user, pk: int) -> Application | None:
+    """Application `pk` with its current files, if the user may open it as an expert; else None."""
+    from .assigning import expert_may_open
+
+    application = (
+        Application.objects.select_related(
+            "edition__scheme", "organisation", "individual", "recommender", "current_stage"
+        )
+        .prefetch_related(
+            Prefetch(
+                "files", queryset=ApplicationFile.objects.filter(superseded_at__isnull=True).order_by("kind", "pk")
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not expert_may_open(user=user, application=application):
+        return None
+    return application
+
+
+def expert_file(*, user, pk: int) -> ApplicationFile | None:
+    """Current (not superseded) file `pk`, if the user may open its application as an expert; else None."""
+    from .assigning import expert_may_open
+
+    file = (
+        ApplicationFile.objects.select_related("application__organisation", "application__individual")
+        .filter(pk=pk, superseded_at__isnull=True)
+        .first()
+    )
+    if file is None or not expert_may_open(user=user, application=file.application):
+        return None
+    return file
+
+
+def overridden_application_ids(*, expert: ExpertProfile) -> set[int]:
+    """Ids of the applications for which an approved override sets the expert's conflict aside."""
+    return set(
+        ConflictOverride.objects.filter(expert=expert, approved_by__isnull=False).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def assignments_conflicted(*, assignments: list[Assignment]) -> set[int]:
+    """Ids of the assignments (all of one expert) whose expert the data now shows conflicted (ties declared since,
+    say), unless an approved override sets the conflict aside. A few queries per value of same_district,
+    whatever the count."""
+    by_flag = defaultdict(list)
+    for assignment in assignments:
+        by_flag[assignment.edition_stage.same_district_conflict].append(assignment)
+    if not by_flag:
+        return set()
+    expert = assignments[0].expert
+    overrides = overridden_application_ids(expert=expert)
+    conflicted = set()
+    for flag, rows in by_flag.items():
+        pairs = conflicted_pairs(experts=[expert], applications=[a.application_id for a in rows], same_district=flag)
+        conflicted |= {
+            a.pk for a in rows if (a.application_id, expert.pk) in pairs and a.application_id not in overrides
+        }
+    return conflicted
+
+
+def editions_led_by(*, user, edition_ids) -> set[int]:
+    """Of `edition_ids`, the editions in which the user leads or chairs a confirmed review body (one query)."""
+    return set(
+        ReviewBodyMember.objects.filter(
+            expert__user=user,
+            role__in=[MemberRole.LEADER, MemberRole.CHAIR],
+            body__confirmed_at__isnull=False,
+            body__edition_id__in=set(edition_ids),
+        ).values_list("body__edition_id", flat=True)
+    )
+
+
+def score_items(*, template) -> list[ScoreItem]:
+    """The items of a score sheet template, top-level and nested, in the sheet's order."""
+    return list(ScoreItem.objects.filter(template=template).order_by("position"))
+
+
+def consensus_stage(*, user, pk: int) -> tuple[EditionStage, ExpertProfile] | None:
+    """Edition stage `pk` and the user's expert profile, if the user (not barred) leads or chairs a confirmed
+    review body of its edition; else None."""
+    edition_stage = EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet").filter(pk=pk).first()
+    expert = ExpertProfile.objects.filter(user=user).first()
+    if edition_stage is None or expert is None or expert.barred or not leads_a_body(user, edition_stage):
+        return None
+    return edition_stage, expert
+
+
+def consensus_applications(*, edition_stage: EditionStage, expert: ExpertProfile, application_ids) -> QuerySet:
+    """Of `application_ids`, the applications the leader may see, by number: not those where the data shows the
+    leader conflicted (unless an approved override sets it aside), nor those the leader recused from."""
+    application_ids = list(application_ids)
+    hidden = {
+        pk
+        for pk, _e in conflicted_pairs(
+            experts=[expert], applications=application_ids, same_district=edition_stage.same_district_conflict
+        )
+    }
+    hidden -= overridden_application_ids(expert=expert)
+    hidden |= set(
+        Assignment.objects.filter(
+            expert=expert, application_id__in=application_ids, declaration__decision=ConflictDecision.RECUSE
+        ).values_list("application_id", flat=True)
+    )
+    return (
+        Application.objects.select_related(*_APPLICANT)
+        .filter(pk__in=[pk for pk in application_ids if pk not in hidden])
+        .order_by("number", "pk")
+    )
+
+
+# --- the office's pages --------------------------------------------------------------------------------------
+
+
+def edition_stages_overview() -> QuerySet[EditionStage]:
+    """Every edition stage, newest edition first, with its live assignments and submitted sheets counted in SQL
+    (``assigned``, ``submitted``)."""
+    return (
+        EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__withdrawn_at__isnull=True)),
+            submitted=Count(
+                "assignments",
+                filter=Q(assignments__withdrawn_at__isnull=True, assignments__sheet__state=SheetState.SUBMITTED),
+            ),
+        )
+        .order_by("-edition__year", "edition__scheme__code", "stage__position")
+    )
+
+
+def edition_stage_for_office(*, pk: int) -> EditionStage:
+    """Edition stage `pk` with its edition, scheme, stage and score sheet; 404 if there is none."""
+    return get_object_or_404(EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet"), pk=pk)
+
+
+def board_applications(*, edition_stage: EditionStage) -> QuerySet[Application]:
+    """The applications of a stage's board: those in review at the stage and those ever assigned at it."""
+    from .assigning import edition_stage_applications
+
+    return (
+        Application.objects.filter(
+            Q(pk__in=edition_stage_applications(edition_stage).values("pk"))
+            | Q(pk__in=Assignment.objects.filter(edition_stage=edition_stage).values("application_id"))
+        )
+        .select_related(*_APPLICANT)
+        .order_by("number", "pk")
+    )
+
+
+def board_assignments(*, edition_stage: EditionStage) -> QuerySet[Assignment]:
+    """Every assignment of the stage, withdrawn ones included, with expert, declaration and sheet."""
+    return (
+        Assignment.objects.filter(edition_stage=edition_stage)
+        .select_related("expert", "declaration", "sheet")
+        .order_by("expert__full_name", "pk")
+    )
+
+
+def edition_for_office(*, pk: int) -> Edition:
+    """Edition `pk` with its scheme and rulebook; 404 if there is none."""
+    return get_object_or_404(Edition.objects.select_related("scheme", "rulebook"), pk=pk)
+
+
+def candidate_list_proposed(*, edition: Edition) -> bool:
+    return CandidateProposal.objects.filter(edition=edition).exists()
+
+
+def candidate_lines(*, edition: Edition) -> QuerySet[CandidateProposal]:
+    """The proposed candidate list of the edition, by rank, with applicant and the user who changed a line."""
+    return (
+        CandidateProposal.objects.filter(edition=edition)
+        .select_related("application__organisation", "application__individual", "changed_by")
+        .order_by("rank", "application__number", "pk")
+    )
+
+
+def candidate_line_for_office(*, pk: int) -> CandidateProposal:
+    """Line `pk` of a candidate list with its edition's scheme and rulebook; 404 if there is none."""
+    return get_object_or_404(CandidateProposal.objects.select_related("edition__scheme", "edition__rulebook"), pk=pk)
+
+
+def rulebook_quotas(*, rulebook_id: int) -> dict[tuple[str, str], Quota]:
+    """The rulebook's quotas by (scope, tier)."""
+    return {(q.scope, q.tier): q for q in Quota.objects.filter(rulebook_id=rulebook_id)}
+
+
+def stage_application(*, edition_stage: EditionStage, application_id: int) -> Application:
+    """Application `application_id` if it has at least one assignment (live or withdrawn) at the stage; else 404."""
+    application = (
+        Application.objects.select_related(*_APPLICANT)
+        .filter(pk=application_id, pk__in=Assignment.objects.filter(edition_stage=edition_stage).values("application"))
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def stage_application_assignments(*, edition_stage: EditionStage, application: Application) -> QuerySet[Assignment]:
+    """The application's assignments at the stage, live ones first, with expert, declaration, sheet and assigner."""
+    return (
+        Assignment.objects.filter(edition_stage=edition_stage, application=application)
+        .select_related("expert", "declaration", "sheet", "assigned_by")
+        .order_by(F("withdrawn_at").asc(nulls_first=True), "expert__full_name", "pk")
+    )
+
+
+def assignment_for_office(*, pk: int) -> Assignment:
+    """Assignment `pk` with its stage, edition and sheet; 404 if there is none."""
+    return get_object_or_404(
+        Assignment.objects.select_related("edition_stage__edition__scheme", "edition_stage__stage", "sheet"), pk=pk
+    )
+
+
+def expert_for_office(*, pk: int) -> ExpertProfile:
+    """Expert `pk` of the pool; 404 if there is none."""
+    return get_object_or_404(ExpertProfile, pk=pk)
+
+
+def conflict_overrides() -> QuerySet[ConflictOverride]:
+    """Every conflict override, those awaiting approval first, then the newest."""
+    return ConflictOverride.objects.select_related(
+        "application__organisation", "application__individual", "expert", "requested_by", "approved_by"
+    ).order_by(F("approved_at").desc(nulls_first=True), "-requested_at", "-pk")
+
+
+def conflict_override_for_office(*, pk: int) -> ConflictOverride:
+    """Conflict override `pk` with its expert and application; 404 if there is none."""
+    return get_object_or_404(ConflictOverride.objects.select_related("expert", "application"), pk=pk)
+
+
+# --- the stages recorded rather than scored: gates, sign-offs, site visits, defence sessions ---------------------
+
+
+def edition_stage_of_kind(*, pk: int, kinds) -> EditionStage:
+    """Edition stage `pk` if its stage is of one of `kinds`; any other stage has no such page: 404."""
+    return get_object_or_404(
+        EditionStage.objects.select_related("edition__scheme", "stage").filter(stage__kind__in=sorted(kinds)), pk=pk
+    )
+
+
+def stage_applicants(*, edition_stage: EditionStage) -> QuerySet[Application]:
+    """The applications in review at the stage (``assigning.edition_stage_applications``), with their applicant."""
+    from .assigning import edition_stage_applications
+
+    return edition_stage_applications(edition_stage).select_related(*_APPLICANT)
+
+
+def stage_applicant(*, edition_stage: EditionStage, pk: int) -> Application | None:
+    """Application `pk` if it is in review at the stage; else None."""
+    from .assigning import edition_stage_applications
+
+    return edition_stage_applications(edition_stage).filter(pk=pk).first()
+
+
+def stage_application_ids(*, edition_stage: EditionStage) -> set[int]:
+    from .assigning import edition_stage_applications
+
+    return set(edition_stage_applications(edition_stage).values_list("pk", flat=True))
+
+
+def gate_records(*, edition_stage: EditionStage) -> list[GateRecord]:
+    """The gate's records, by application number, with applicant and recorder."""
+    return list(
+        GateRecord.objects.filter(edition_stage=edition_stage)
+        .select_related("application__organisation", "application__individual", "recorded_by")
+        .order_by("application__number", "application_id")
+    )
+
+
+def stage_signed_by_departments(*, edition_stage: EditionStage) -> bool:
+    """Is this a qualification check that departments sign off (so the gate page records nothing itself)?"""
+    return edition_stage.stage.kind == StageKind.QUALIFICATION_CHECK and edition_stage.departments.exists()
+
+
+def stage_department_names(*, edition_stage: EditionStage) -> list[str]:
+    """The names of the departments that sign off the stage, in their order."""
+    return [department.name for department in edition_stage.departments.all()]
+
+
+def department_sign_offs(*, edition_stage: EditionStage) -> list[DepartmentSignOff]:
+    return list(
+        DepartmentSignOff.objects.filter(edition_stage=edition_stage).select_related("signed_by").order_by("signed_at")
+    )
+
+
+def applications_with_applicant(*, pks) -> QuerySet[Application]:
+    """Applications `pks`, by number, with their applicant (the rows of a stage page, already scoped by the page)."""
+    return Application.objects.filter(pk__in=pks).select_related(*_APPLICANT).order_by("number", "pk")
+
+
+def stage_experts(*, edition_stage: EditionStage) -> QuerySet[ExpertProfile]:
+    """The experts with a live assignment at the stage, by name."""
+    return ExpertProfile.objects.filter(
+        pk__in=Assignment.objects.filter(edition_stage=edition_stage, withdrawn_at__isnull=True).values("expert_id")
+    ).order_by("full_name", "pk")
+
+
+def site_visits(*, edition_stage: EditionStage) -> QuerySet[SiteVisit]:
+    """The stage's scheduled visits, by date, with applicant and team."""
+    return (
+        SiteVisit.objects.filter(edition_stage=edition_stage)
+        .select_related("application__organisation", "application__individual")
+        .prefetch_related(Prefetch("team", queryset=ExpertProfile.objects.order_by("full_name", "pk")))
+        .order_by("scheduled_on", "pk")
+    )
+
+
+def defence_sessions(*, edition_stage: EditionStage) -> QuerySet[DefenceSession]:
+    """The stage's defence sessions, by time, with their applications by number."""
+    return (
+        DefenceSession.objects.filter(edition_stage=edition_stage)
+        .prefetch_related(
+            Prefetch("applications", queryset=Application.objects.select_related(*_APPLICANT).order_by("number", "pk"))
+        )
+        .order_by("starts_at", "pk")
+    )
+

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,113 +22,43 @@ from accounts.enums import AuditAction, Role
 from accounts.rules import role_required
 from accounts.services import audit_record
 from applications import formspec
-from applications.models import Application, ApplicationFile
 
 from .. import scoring
-from ..assigning import (
-    conflict_declare,
-    expert_may_open,
-)
-from ..conflicts import conflict_reasons, conflicted_pairs
-from ..enums import ConflictDecision, MemberRole, SheetState
+from .. import selectors as select
+from ..assigning import conflict_declare
+from ..conflicts import conflict_reasons
+from ..enums import ConflictDecision, SheetState
 from ..forms import (
     ConsensusForm,
     DeclarationForm,
     ScoreSheetForm,
     points_text,
 )
-from ..models import (
-    Assignment,
-    ConflictOverride,
-    EditionStage,
-    ExpertProfile,
-    ReviewBodyMember,
-    ScoreItem,
-)
-from ..results import _leads_a_body as leads_a_body  # the service's own test of standing, so page and service agree
+from ..models import Assignment, EditionStage, ExpertProfile
 from ..results import consensus_record, stage_results
 from ._common import CONFLICTED, SCORING, SUBMITTED, TO_DECLARE, _declaration, _errors, _hidden, _sheet
 
-# --- reads, scoped to the expert who asks ------------------------------------------------------------------
-# These are the selectors of the expert pages; they stay here until reviews/selectors.py takes them.
-
-_ASSIGNMENT_RELATED = (
-    "edition_stage__edition__scheme",
-    "edition_stage__stage",
-    "edition_stage__score_sheet",
-    "application__organisation",
-    "application__individual",
-    "expert",
-    "declaration",
-    "sheet",
-)
-
-
-def _expert_assignments(user):
-    """The user's live assignments, with everything the queue shows, in due-date order."""
-    return (
-        Assignment.objects.filter(expert__user=user, withdrawn_at__isnull=True)
-        .select_related(*_ASSIGNMENT_RELATED)
-        .order_by("edition_stage__sheets_due", "edition_stage_id", "application__number", "pk")
-    )
+# --- reads, scoped to the expert who asks (reviews.selectors); what is not the user's is an audited 404 ---------
 
 
 def _own_assignment(request, pk: int) -> Assignment:
-    assignment = _expert_assignments(request.user).filter(pk=pk).first()
+    assignment = select.expert_assignment(user=request.user, pk=pk)
     if assignment is None:
         _hidden(request, f"reviews.Assignment #{pk} is not a live assignment of the user")
     return assignment
 
 
-def _conflicted(assignments) -> set[int]:
-    """Ids of the assignments whose expert the data now shows conflicted (ties declared since, say), unless an
-    approved override sets the conflict aside. A few queries per value of same_district, whatever the count."""
-    by_flag = defaultdict(list)
-    for assignment in assignments:
-        by_flag[assignment.edition_stage.same_district_conflict].append(assignment)
-    if not by_flag:
-        return set()
-    expert = assignments[0].expert
-    overrides = set(
-        ConflictOverride.objects.filter(expert=expert, approved_by__isnull=False).values_list(
-            "application_id", flat=True
-        )
-    )
-    conflicted = set()
-    for flag, rows in by_flag.items():
-        pairs = conflicted_pairs(experts=[expert], applications=[a.application_id for a in rows], same_district=flag)
-        conflicted |= {
-            a.pk for a in rows if (a.application_id, expert.pk) in pairs and a.application_id not in overrides
-        }
-    return conflicted
-
-
-def _openable_application(request, pk: int) -> Application:
-    application = (
-        Application.objects.select_related(
-            "edition__scheme", "organisation", "individual", "recommender", "current_stage"
-        )
-        .prefetch_related(
-            Prefetch(
-                "files", queryset=ApplicationFile.objects.filter(superseded_at__isnull=True).order_by("kind", "pk")
-            )
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if application is None or not expert_may_open(user=request.user, application=application):
+def _openable_application(request, pk: int):
+    application = select.expert_application(user=request.user, pk=pk)
+    if application is None:
         _hidden(request, f"applications.Application #{pk} is not open to the expert")
     return application
 
 
 def _sheet_assignment(request, pk: int) -> Assignment:
     """The user's live assignment, declared free of conflict, whose application the user may open; else 404."""
-    assignment = _expert_assignments(request.user).filter(pk=pk).first()
-    if (
-        assignment is None
-        or getattr(_declaration(assignment), "decision", None) != ConflictDecision.NO_CONFLICT
-        or not expert_may_open(user=request.user, application=assignment.application)
-    ):
+    assignment = select.expert_sheet_assignment(user=request.user, pk=pk)
+    if assignment is None:
         _hidden(request, f"reviews.Assignment #{pk}: score sheet not open to the user")
     return assignment
 
@@ -140,8 +69,8 @@ def _sheet_assignment(request, pk: int) -> Assignment:
 @role_required(Role.EXPERT)
 @require_GET
 def queue(request):
-    assignments = list(_expert_assignments(request.user))
-    conflicted = _conflicted(assignments)
+    assignments = list(select.expert_assignments(user=request.user))
+    conflicted = select.assignments_conflicted(assignments=assignments)
     today = timezone.localdate()
     groups: dict[int, dict] = {}
     for assignment in assignments:
@@ -161,13 +90,8 @@ def queue(request):
         )
         group["rows"].append({"assignment": assignment, "application": assignment.application, "state": state})
     # Leaders and chairs of a confirmed body record the consensus where scores spread too far (one query).
-    led = set(
-        ReviewBodyMember.objects.filter(
-            expert__user=request.user,
-            role__in=[MemberRole.LEADER, MemberRole.CHAIR],
-            body__confirmed_at__isnull=False,
-            body__edition_id__in={group["stage"].edition_id for group in groups.values()},
-        ).values_list("body__edition_id", flat=True)
+    led = select.editions_led_by(
+        user=request.user, edition_ids={group["stage"].edition_id for group in groups.values()}
     )
     for group in groups.values():
         group["leads"] = group["stage"].edition_id in led
@@ -224,7 +148,7 @@ def application(request, pk: int):
     application = _openable_application(request, pk)
     assignments = [
         a
-        for a in _expert_assignments(request.user).filter(application=application)
+        for a in select.expert_assignments(user=request.user, application=application)
         if getattr(_declaration(a), "decision", None) == ConflictDecision.NO_CONFLICT
     ]
     return render(
@@ -245,12 +169,8 @@ def application(request, pk: int):
 @role_required(Role.EXPERT)
 @require_GET
 def file_download(request, pk: int):
-    file = (
-        ApplicationFile.objects.select_related("application__organisation", "application__individual")
-        .filter(pk=pk, superseded_at__isnull=True)
-        .first()
-    )
-    if file is None or not expert_may_open(user=request.user, application=file.application):
+    file = select.expert_file(user=request.user, pk=pk)
+    if file is None:
         _hidden(request, f"applications.ApplicationFile #{pk} is not open to the expert")
     try:
         handle = file.file.open("rb")
@@ -265,7 +185,7 @@ def file_download(request, pk: int):
 
 def _categories(template) -> list[dict]:
     """Top-level items with the items an expert scores under them; a flat sheet's items score themselves."""
-    items = list(ScoreItem.objects.filter(template=template).order_by("position"))
+    items = select.score_items(template=template)
     children = defaultdict(list)
     for item in items:
         if item.parent_id:
@@ -346,6 +266,7 @@ def sheet(request, pk: int):
             "total": points_text(total),
             "others": _others(request, assignment) if locked else [],
             "days_left": (assignment.edition_stage.sheets_due - timezone.localdate()).days,
+            "window": scoring.sheet_window(assignment=assignment),
         },
         status=400 if errors else 200,
     )
@@ -390,11 +311,10 @@ def sheet_autosave(request, pk: int):
 
 def _leader_stage(request, pk: int) -> tuple[EditionStage, ExpertProfile]:
     """The stage, if the user leads (or chairs) a confirmed review body of its edition; else 404, audited."""
-    edition_stage = EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet").filter(pk=pk).first()
-    expert = ExpertProfile.objects.filter(user=request.user).first()
-    if edition_stage is None or expert is None or expert.barred or not leads_a_body(request.user, edition_stage):
+    found = select.consensus_stage(user=request.user, pk=pk)
+    if found is None:
         _hidden(request, f"reviews.EditionStage #{pk}: consensus page not open to the user")
-    return edition_stage, expert
+    return found
 
 
 def _consensus_rows(edition_stage, expert) -> list[dict]:
@@ -403,25 +323,7 @@ def _consensus_rows(edition_stage, expert) -> list[dict]:
     results = {pk: r for pk, r in stage_results(edition_stage=edition_stage).items() if r.needs_consensus}
     if not results:
         return []
-    hidden = {
-        pk
-        for pk, _e in conflicted_pairs(
-            experts=[expert], applications=list(results), same_district=edition_stage.same_district_conflict
-        )
-    }
-    hidden -= set(
-        ConflictOverride.objects.filter(expert=expert, approved_by__isnull=False).values_list(
-            "application_id", flat=True
-        )
-    )
-    hidden |= set(
-        Assignment.objects.filter(
-            expert=expert, application_id__in=list(results), declaration__decision=ConflictDecision.RECUSE
-        ).values_list("application_id", flat=True)
-    )
-    applications = Application.objects.select_related("organisation", "individual").filter(
-        pk__in=[pk for pk in results if pk not in hidden]
-    )
+    applications = select.consensus_applications(edition_stage=edition_stage, expert=expert, application_ids=results)
     letters = string.ascii_uppercase
     return [
         {
@@ -432,7 +334,7 @@ def _consensus_rows(edition_stage, expert) -> list[dict]:
                 for i, total in enumerate(sorted(results[application.pk].scores.values(), reverse=True))
             ],
         }
-        for application in applications.order_by("number", "pk")
+        for application in applications
     ]
 
 

@@ -5,9 +5,8 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,16 +18,16 @@ from accounts.rules import role_required
 from accounts.services import audit_record
 from applications.models import Application
 from awards.enums import Category, QuotaScope, Tier
-from awards.models import Edition, Quota
+from awards.models import Edition
 
 from .. import scoring
+from .. import selectors as select
 from ..assigning import (
     assign_optimal,
     assign_random,
     assignment_replace,
     conflict_override_approve,
     conflict_override_request,
-    edition_stage_applications,
 )
 from ..candidates import (
     CATEGORY_ORDER,
@@ -49,13 +48,7 @@ from ..forms import (
     OverrideRequestForm,
     SheetReopenForm,
 )
-from ..models import (
-    Assignment,
-    CandidateProposal,
-    ConflictOverride,
-    EditionStage,
-    ExpertProfile,
-)
+from ..models import Assignment, EditionStage
 from ..results import stage_results
 from ..selectors import experts_assignable
 from ..stages import edition_stage_create
@@ -67,18 +60,7 @@ from ._common import RECORD_PAGES, _declaration, _errors, _sheet
 @role_required(Role.OFFICE_STAFF)
 @require_GET
 def stages(request):
-    rows = (
-        EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet")
-        .annotate(
-            assigned=Count("assignments", filter=Q(assignments__withdrawn_at__isnull=True)),
-            submitted=Count(
-                "assignments",
-                filter=Q(assignments__withdrawn_at__isnull=True, assignments__sheet__state=SheetState.SUBMITTED),
-            ),
-        )
-        .order_by("-edition__year", "edition__scheme__code", "stage__position")
-    )
-    rows = list(rows)
+    rows = list(select.edition_stages_overview())
     for row in rows:
         row.record_page = RECORD_PAGES.get(row.stage.kind)
     return render(request, "reviews/stages.html", {"rows": rows})
@@ -100,19 +82,8 @@ def stage_create(request):
 
 
 def _board(request, edition_stage, *, assign_form=None, status=200):
-    applications = list(
-        Application.objects.filter(
-            Q(pk__in=edition_stage_applications(edition_stage).values("pk"))
-            | Q(pk__in=Assignment.objects.filter(edition_stage=edition_stage).values("application_id"))
-        )
-        .select_related("organisation", "individual")
-        .order_by("number", "pk")
-    )
-    assignments = list(
-        Assignment.objects.filter(edition_stage=edition_stage)
-        .select_related("expert", "declaration", "sheet")
-        .order_by("expert__full_name", "pk")
-    )
+    applications = list(select.board_applications(edition_stage=edition_stage))
+    assignments = list(select.board_assignments(edition_stage=edition_stage))
     results = stage_results(edition_stage=edition_stage)
     today = timezone.localdate()
     overdue_day = edition_stage.sheets_due < today
@@ -164,7 +135,7 @@ def _board(request, edition_stage, *, assign_form=None, status=200):
 
 
 def _edition_stage(pk: int) -> EditionStage:
-    return get_object_or_404(EditionStage.objects.select_related("edition__scheme", "stage", "score_sheet"), pk=pk)
+    return select.edition_stage_for_office(pk=pk)
 
 
 @role_required(Role.OFFICE_STAFF)
@@ -206,7 +177,7 @@ def board_assign(request, pk: int):
 
 
 def _edition(edition_id: int) -> Edition:
-    return get_object_or_404(Edition.objects.select_related("scheme", "rulebook"), pk=edition_id)
+    return select.edition_for_office(pk=edition_id)
 
 
 def _by_category(rows, category_of) -> list[dict]:
@@ -238,7 +209,7 @@ def ranking(request, edition_id: int):
             "stages": stages,
             "groups": _by_category(entries, lambda entry: entry["category"]),
             "errors": errors,
-            "proposed": CandidateProposal.objects.filter(edition=edition).exists(),
+            "proposed": select.candidate_list_proposed(edition=edition),
         },
     )
 
@@ -287,12 +258,8 @@ def _change_form(line, choices, data=None) -> CandidateChangeForm:
 def _candidates_page(request, edition, *, bound=None, status=200):
     """The proposed list per category and tier, with the places each quota leaves empty; `bound` is the form of
     a line whose change was refused, shown again with what was typed."""
-    lines = list(
-        CandidateProposal.objects.filter(edition=edition)
-        .select_related("application__organisation", "application__individual", "changed_by")
-        .order_by("rank", "application__number", "pk")
-    )
-    quotas = {(q.scope, q.tier): q for q in Quota.objects.filter(rulebook_id=edition.rulebook_id)}
+    lines = list(select.candidate_lines(edition=edition))
+    quotas = select.rulebook_quotas(rulebook_id=edition.rulebook_id)
     choices = _tier_choices(quotas)
     for line in lines:
         line.form = bound if bound is not None and bound.line_pk == line.pk else _change_form(line, choices)
@@ -333,9 +300,9 @@ def candidates(request, edition_id: int):
 @role_required(Role.OFFICE_STAFF)
 @require_POST
 def candidate_change_view(request, pk: int):
-    line = get_object_or_404(CandidateProposal.objects.select_related("edition__scheme", "edition__rulebook"), pk=pk)
+    line = select.candidate_line_for_office(pk=pk)
     edition = line.edition
-    quotas = {(q.scope, q.tier): q for q in Quota.objects.filter(rulebook_id=edition.rulebook_id)}
+    quotas = select.rulebook_quotas(rulebook_id=edition.rulebook_id)
     form = _change_form(line, _tier_choices(quotas), request.POST)
     form.line_pk = line.pk
     if form.is_valid():
@@ -374,24 +341,13 @@ def scores_xlsx(request, edition_id: int):
 
 def _stage_application(edition_stage, application_id: int) -> Application:
     """An application with at least one assignment (live or withdrawn) at the stage, else 404."""
-    application = (
-        Application.objects.select_related("organisation", "individual")
-        .filter(pk=application_id, pk__in=Assignment.objects.filter(edition_stage=edition_stage).values("application"))
-        .first()
-    )
-    if application is None:
-        raise Http404
-    return application
+    return select.stage_application(edition_stage=edition_stage, application_id=application_id)
 
 
 def _assignments_page(request, edition_stage, application, *, bound=None, status=200):
     """The application's experts at the stage, each with a form to replace them and, for a submitted sheet, one
     to re-open it; `bound` is a refused form, shown again with what was typed."""
-    rows = list(
-        Assignment.objects.filter(edition_stage=edition_stage, application=application)
-        .select_related("expert", "declaration", "sheet", "assigned_by")
-        .order_by(F("withdrawn_at").asc(nulls_first=True), "expert__full_name", "pk")
-    )
+    rows = list(select.stage_application_assignments(edition_stage=edition_stage, application=application))
     experts = list(experts_assignable().order_by("full_name", "pk"))
     for row in rows:
         sheet = _sheet(row)
@@ -422,9 +378,7 @@ def assignments(request, pk: int, application_id: int):
 
 
 def _office_assignment(pk: int) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.select_related("edition_stage__edition__scheme", "edition_stage__stage", "sheet"), pk=pk
-    )
+    return select.assignment_for_office(pk=pk)
 
 
 @role_required(Role.OFFICE_STAFF)
@@ -439,7 +393,7 @@ def assignment_replace_view(request, pk: int):
         try:
             new = assignment_replace(
                 assignment=assignment,
-                expert=get_object_or_404(ExpertProfile, pk=form.cleaned_data["expert"]),
+                expert=select.expert_for_office(pk=form.cleaned_data["expert"]),
                 reason=form.cleaned_data["reason"],
                 by=request.user,
                 request=request,
@@ -478,11 +432,7 @@ def sheet_reopen_view(request, pk: int):
 
 
 def _overrides_page(request, form, *, status=200):
-    overrides = list(
-        ConflictOverride.objects.select_related(
-            "application__organisation", "application__individual", "expert", "requested_by", "approved_by"
-        ).order_by(F("approved_at").desc(nulls_first=True), "-requested_at", "-pk")
-    )
+    overrides = list(select.conflict_overrides())
     return render(request, "reviews/overrides.html", {"overrides": overrides, "form": form}, status=status)
 
 
@@ -512,7 +462,7 @@ def overrides(request):
 @role_required(Role.OFFICE_STAFF)
 @require_POST
 def override_approve(request, pk: int):
-    override = get_object_or_404(ConflictOverride.objects.select_related("expert", "application"), pk=pk)
+    override = select.conflict_override_for_office(pk=pk)
     try:
         conflict_override_approve(override=override, by=request.user, request=request)
     except ValidationError as error:

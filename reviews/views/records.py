@@ -4,22 +4,18 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.enums import Role
 from accounts.rules import has_any_role, role_required
-from applications.models import Application
 from applications.rules import can_run_stage
 from awards.enums import StageKind
 
-from ..assigning import (
-    edition_stage_applications,
-)
+from .. import selectors as select
 from ..forms import (
     DefenceSessionForm,
     GateRecordForm,
@@ -27,15 +23,7 @@ from ..forms import (
     SiteVisitForm,
     StageDepartmentsForm,
 )
-from ..models import (
-    Assignment,
-    DefenceSession,
-    DepartmentSignOff,
-    EditionStage,
-    ExpertProfile,
-    GateRecord,
-    SiteVisit,
-)
+from ..models import EditionStage
 from ..stage_records import (
     GATE_STAGES,
     SURVEY_STAGES,
@@ -45,18 +33,14 @@ from ..stage_records import (
     site_visit_schedule,
     stage_departments_set,
 )
+from .progress import GATE_BULK_ACTIONS, gate_bulk_post
 
 # --- the stages recorded rather than scored: gates, department sign-offs, site visits, defence sessions ------------
-
-# The page that records each kind of stage; the stage list and the board link to it.
-_APPLICANT = ("organisation", "individual")
 
 
 def _stage_of_kind(pk: int, kinds) -> EditionStage:
     """The edition stage if it is of one of `kinds`; any other stage has no such page: 404."""
-    return get_object_or_404(
-        EditionStage.objects.select_related("edition__scheme", "stage").filter(stage__kind__in=sorted(kinds)), pk=pk
-    )
+    return select.edition_stage_of_kind(pk=pk, kinds=kinds)
 
 
 def _posted_pk(request, name: str) -> int:
@@ -68,20 +52,14 @@ def _posted_pk(request, name: str) -> int:
 
 def _gate_context(edition_stage, user) -> dict:
     """The applications still to record (at the stage, no record yet) and the recorded ones, read-only."""
-    records = list(
-        GateRecord.objects.filter(edition_stage=edition_stage)
-        .select_related("application__organisation", "application__individual", "recorded_by")
-        .order_by("application__number", "application_id")
-    )
+    records = select.gate_records(edition_stage=edition_stage)
     recorded = {record.application_id for record in records}
     pending = [
         application
-        for application in edition_stage_applications(edition_stage).select_related(*_APPLICANT)
+        for application in select.stage_applicants(edition_stage=edition_stage)
         if application.pk not in recorded
     ]
-    signed_by_departments = (
-        edition_stage.stage.kind == StageKind.QUALIFICATION_CHECK and edition_stage.departments.exists()
-    )
+    signed_by_departments = select.stage_signed_by_departments(edition_stage=edition_stage)
     return {
         "edition_stage": edition_stage,
         "pending": pending,
@@ -101,6 +79,8 @@ def gate(request, pk: int):
     context = _gate_context(edition_stage, request.user)
     kind = edition_stage.stage.kind
     bound = None
+    if request.method == "POST" and request.POST.get("action") in GATE_BULK_ACTIONS:
+        return gate_bulk_post(request, edition_stage, context)
     if request.method == "POST":
         application_id = _posted_pk(request, "application")
         application = next((a for a in context["pending"] if a.pk == application_id), None)
@@ -142,19 +122,13 @@ def _number(application) -> str:
 
 
 def _signoff_page(request, edition_stage, *, bound=None, departments_form=None, status=200):
-    departments = [department.name for department in edition_stage.departments.all()]
-    pending_ids = set(edition_stage_applications(edition_stage).values_list("pk", flat=True))
-    sign_offs = list(
-        DepartmentSignOff.objects.filter(edition_stage=edition_stage).select_related("signed_by").order_by("signed_at")
-    )
+    departments = select.stage_department_names(edition_stage=edition_stage)
+    pending_ids = select.stage_application_ids(edition_stage=edition_stage)
+    sign_offs = select.department_sign_offs(edition_stage=edition_stage)
     by_application = defaultdict(dict)
     for sign_off in sign_offs:
         by_application[sign_off.application_id][sign_off.department] = sign_off
-    applications = (
-        Application.objects.filter(pk__in=pending_ids | set(by_application))
-        .select_related(*_APPLICANT)
-        .order_by("number", "pk")
-    )
+    applications = select.applications_with_applicant(pks=pending_ids | set(by_application))
     rows = []
     for application in applications:
         prefix = f"signoff-{application.pk}"
@@ -203,10 +177,10 @@ def signoff(request, pk: int):
         messages.success(request, _("The departments that sign off have been saved."))
         return redirect("reviews:signoff", pk=edition_stage.pk)
     application_id = _posted_pk(request, "application")
-    application = edition_stage_applications(edition_stage).filter(pk=application_id).first()
+    application = select.stage_applicant(edition_stage=edition_stage, pk=application_id)
     if application is None:
         raise Http404
-    departments = list(edition_stage.departments.values_list("name", flat=True))
+    departments = select.stage_department_names(edition_stage=edition_stage)
     bound = SignOffForm(request.POST, departments=departments, prefix=f"signoff-{application_id}")
     if bound.is_valid():
         try:
@@ -232,13 +206,10 @@ def signoff(request, pk: int):
 
 
 def _visit_form(edition_stage, data=None) -> SiteVisitForm:
-    experts = ExpertProfile.objects.filter(
-        pk__in=Assignment.objects.filter(edition_stage=edition_stage, withdrawn_at__isnull=True).values("expert_id")
-    ).order_by("full_name", "pk")
     return SiteVisitForm(
         data,
-        applications=edition_stage_applications(edition_stage).select_related(*_APPLICANT),
-        experts=experts,
+        applications=select.stage_applicants(edition_stage=edition_stage),
+        experts=select.stage_experts(edition_stage=edition_stage),
     )
 
 
@@ -259,12 +230,7 @@ def visits(request, pk: int):
                 _("The visit to %(number)s has been scheduled.") % {"number": _number(arguments["application"])},
             )
             return redirect("reviews:visits", pk=edition_stage.pk)
-    scheduled = (
-        SiteVisit.objects.filter(edition_stage=edition_stage)
-        .select_related("application__organisation", "application__individual")
-        .prefetch_related(Prefetch("team", queryset=ExpertProfile.objects.order_by("full_name", "pk")))
-        .order_by("scheduled_on", "pk")
-    )
+    scheduled = select.site_visits(edition_stage=edition_stage)
     return render(
         request,
         "reviews/visits.html",
@@ -279,7 +245,7 @@ def defence(request, pk: int):
     edition_stage = _stage_of_kind(pk, {StageKind.ORAL_DEFENCE})
     form = DefenceSessionForm(
         request.POST if request.method == "POST" else None,
-        applications=edition_stage_applications(edition_stage).select_related(*_APPLICANT),
+        applications=select.stage_applicants(edition_stage=edition_stage),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,16 +261,7 @@ def defence(request, pk: int):
                 % {"time": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")},
             )
             return redirect("reviews:defence", pk=edition_stage.pk)
-    sessions = (
-        DefenceSession.objects.filter(edition_stage=edition_stage)
-        .prefetch_related(
-            Prefetch(
-                "applications",
-                queryset=Application.objects.select_related(*_APPLICANT).order_by("number", "pk"),
-            )
-        )
-        .order_by("starts_at", "pk")
-    )
+    sessions = select.defence_sessions(edition_stage=edition_stage)
     return render(
         request,
         "reviews/defence.html",
