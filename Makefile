@@ -18,6 +18,9 @@ run: install system-run messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_decisions
+	$(PY) manage.py seed_demo_reviews
+	@# The role bindings (a department user's department, an agency user's agency) come with their own command.
+	@if $(PY) manage.py help seed_demo_roles >/dev/null 2>&1; then $(PY) manage.py seed_demo_roles; fi
 	$(PY) scripts/run.py
 
 test: install system-test messages

@@ -94,6 +94,17 @@ class Command(BaseCommand):
             recommend=today + timedelta(days=55),
             status=EditionStatus.OPEN,
         )
+        # Last year's Weihai edition: its review is over and its candidates wait for the public notice.
+        self._edition(
+            "weihai-mayor",
+            year=today.year - 1,
+            title=f"{today.year - 1}年度",
+            number=None,
+            opens=date(today.year - 1, 3, 1),
+            closes=date(today.year - 1, 4, 30),
+            recommend=date(today.year - 1, 5, 31),
+            status=EditionStatus.CLOSED,
+        )
         # Past editions, each inside the validity window of its rulebook.
         self._edition(
             "zibo-leading",

@@ -1,7 +1,11 @@
-"""Demo data of the decision phase, for `make run`: the Zibo 2025 edition's proposed winners in public notice (so
-the public notice, the objection form and the decision board have something to show), and the Linyi 2021
-edition's announced winners with their certificates (for the results, the honour roll and the verification page).
-Runs after seed_demo; safe to run again: an edition that already has candidates is left alone."""
+"""Demo data of the decision phase, for `make run`, one edition at each step after the review:
+
+- Weihai, last year's edition: candidates proposed, waiting for the office to publish the public notice;
+- Zibo 2025: proposed winners in public notice (the public notice, the objection form and the decision board);
+- Shandong benchmark 2021: winners approved by the organiser, waiting for the announcement;
+- Linyi 2021: winners announced with their certificates (results, honour roll and the verification page).
+
+Runs after seed_demo; safe to run again: an edition that already has applications is left alone."""
 
 import io
 from datetime import date, timedelta
@@ -29,6 +33,14 @@ ZIBO_UNITS = [
     ("淄博精密陶瓷股份有限公司", "91370302MA3DEMA02X", "370302"),
     ("淄博智能装备制造有限公司", "91370305MA3DEMA03X", "370305"),
 ]
+WEIHAI_UNITS = [
+    ("威海海之星渔业科技有限公司", "91371002MA3DEMA06X", "371002"),
+    ("荣成蓝色海洋装备有限公司", "91371082MA3DEMA07X", "371082"),
+]
+SHANDONG_UNITS = [
+    ("济南示范智能制造有限公司", "91370100MA3DEMA08X", "370100"),
+    ("烟台示范精细化工有限公司", "91370600MA3DEMA09X", "370600"),
+]
 LINYI_UNITS = [
     ("临沂示范食品有限公司", "91371302MA3DEMA04X", "371302"),
     ("临沂新材料科技有限公司", "91371311MA3DEMA05X", "371311"),
@@ -52,10 +64,17 @@ class Command(BaseCommand):
         if office is None:
             self.stdout.write(self.style.WARNING("Run seed_demo first."))
             return
+        weihai = Edition.objects.filter(scheme__code="weihai-mayor", year=timezone.localdate().year - 1).first()
         zibo = Edition.objects.filter(scheme__code="zibo-leading", year=2025).first()
+        shandong = Edition.objects.filter(scheme__code="shandong-benchmark", year=2021).first()
         linyi = Edition.objects.filter(scheme__code="linyi-mayor", year=2021).first()
+        if weihai and not Application.objects.filter(edition=weihai).exists():
+            with transaction.atomic():
+                self._candidates(weihai, WEIHAI_UNITS, StageKind.PUBLIC_NOTICE)
         if zibo and not Application.objects.filter(edition=zibo).exists():
             self._notice(zibo, office)
+        if shandong and not Application.objects.filter(edition=shandong).exists():
+            self._approved(shandong, office)
         if linyi and not Application.objects.filter(edition=linyi).exists():
             self._announced(linyi, office)
         self.stdout.write(self.style.SUCCESS("Demo decisions ready."))
@@ -132,6 +151,20 @@ class Command(BaseCommand):
             )
         except Exception as error:  # noqa: BLE001 - a demo without calendar data for the period still starts
             self.stdout.write(self.style.WARNING(f"Demo notice not published: {error}"))
+
+    @transaction.atomic
+    def _approved(self, edition, office):
+        applications = self._candidates(edition, SHANDONG_UNITS, StageKind.ORGANISER_APPROVAL)
+        services.approval_record(
+            edition=edition,
+            stage=edition.rulebook.stages.get(kind=StageKind.ORGANISER_APPROVAL),
+            by=office,
+            held_on=date(2021, 11, 30),
+            document_number="鲁工信质〔2021〕88号",
+            document=ContentFile(_blank_pdf(), name="审定意见.pdf"),
+        )
+        for application in applications:
+            services.application_approve(application=application, by=office)
 
     @transaction.atomic
     def _announced(self, edition, office):
