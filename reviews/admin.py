@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -60,26 +61,14 @@ class ScoreSheetTemplateAdmin(admin.ModelAdmin):
         return format_html('<strong style="color:#ba2121">{} ≠ {}</strong>', shown, obj.total_points)
 
 
-@admin.register(ExpertProfile)
-class ExpertProfileAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "employer_name", "district", "available", "max_load")
-    list_filter = ("available",)
-    search_fields = ("full_name", "employer_name", "user__username")
-    list_select_related = ("district", "district__parent")
-    autocomplete_fields = ("user", "employer", "district")
+class _KeptInThePortal:
+    """The expert pool is kept in the portal, not here: creating an expert (account, role, profile), changing a
+    profile, deactivating, the credit record and the ties all go through reviews.services on the office's pages
+    (reviews:experts), which give the role and write the audit rows. The admin shows these rows read-only, with
+    a link to the portal page, so no second way of writing them exists (and no picker of every account)."""
 
-
-@admin.register(ExpertCreditRecord)
-class ExpertCreditRecordAdmin(admin.ModelAdmin):
-    """Append-only: a record is added, never changed or deleted; the office user who adds it is kept."""
-
-    list_display = ("recorded_at", "expert", "kind", "article", "recorded_by")
-    list_filter = ("kind",)
-    search_fields = ("expert__full_name", "article", "note")
-    list_select_related = ("expert", "recorded_by")
-    fields = ("expert", "kind", "article", "note", "recorded_by", "recorded_at")
-    readonly_fields = ("recorded_by", "recorded_at")
-    autocomplete_fields = ("expert",)
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -87,18 +76,65 @@ class ExpertCreditRecordAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    def changelist_view(self, request, extra_context=None):
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Experts are added, changed and deactivated in the portal."),
+                reverse("reviews:experts"),
+                _("Open the expert pool"),
+            ),
+            messages.INFO,
+        )
+        return super().changelist_view(request, extra_context)
+
+
+def _portal_link(expert_id: int) -> str:
+    return format_html(
+        '<a href="{}">{}</a>', reverse("reviews:expert_detail", kwargs={"pk": expert_id}), _("open in the portal")
+    )
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(_KeptInThePortal, admin.ModelAdmin):
+    list_display = ("full_name", "employer_name", "district", "available", "deactivated_at", "max_load", "portal")
+    list_filter = ("available",)
+    search_fields = ("full_name", "employer_name", "user__username")
+    list_select_related = ("district", "district__parent")
+    exclude = ("user",)  # shown as text (readonly), never as a picker of every account
+
+    @admin.display(description=_("portal"))
+    def portal(self, obj: ExpertProfile) -> str:
+        return _portal_link(obj.pk)
+
+
+@admin.register(ExpertCreditRecord)
+class ExpertCreditRecordAdmin(_KeptInThePortal, admin.ModelAdmin):
+    """Append-only: a record is added on the expert's portal page (reviews.services.expert_credit_record_add,
+    which also bars the expert for a removal for misconduct), never changed or deleted."""
+
+    list_display = ("recorded_at", "expert", "kind", "article", "recorded_by", "portal")
+    list_filter = ("kind",)
+    search_fields = ("expert__full_name", "article", "note")
+    list_select_related = ("expert", "recorded_by")
+    fields = ("expert", "kind", "article", "note", "recorded_by", "recorded_at")
+
+    @admin.display(description=_("portal"))
+    def portal(self, obj: ExpertCreditRecord) -> str:
+        return _portal_link(obj.expert_id)
 
 
 @admin.register(ExpertTie)
-class ExpertTieAdmin(admin.ModelAdmin):
-    list_display = ("expert", "organisation", "kind", "since", "until")
+class ExpertTieAdmin(_KeptInThePortal, admin.ModelAdmin):
+    list_display = ("expert", "organisation", "kind", "since", "until", "portal")
     list_filter = ("kind",)
     search_fields = ("expert__full_name", "organisation__name")
     list_select_related = ("expert", "organisation")
-    autocomplete_fields = ("expert", "organisation")
+
+    @admin.display(description=_("portal"))
+    def portal(self, obj: ExpertTie) -> str:
+        return _portal_link(obj.expert_id)
 
 
 class ReviewBodyMemberInline(admin.TabularInline):

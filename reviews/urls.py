@@ -37,3 +37,21 @@ urlpatterns += [
     path("stages/<int:pk>/visits/", records.visits, name="visits"),
     path("stages/<int:pk>/defence/", records.defence, name="defence"),
 ]
+
+# The expert pool kept by the office in the portal (issue 10, item 4).
+from .views import experts as expert_pool  # noqa: E402
+
+urlpatterns += [
+    path("experts/", expert_pool.experts, name="experts"),
+    path("experts/new/", expert_pool.expert_create, name="expert_create"),
+    path("experts/import/", expert_pool.expert_import, name="expert_import"),
+    path("experts/import/template.xlsx", expert_pool.expert_import_template, name="expert_import_template"),
+    path("experts/<int:pk>/", expert_pool.expert_detail, name="expert_detail"),
+    path("experts/<int:pk>/edit/", expert_pool.expert_edit, name="expert_edit"),
+    path("experts/<int:pk>/credit/", expert_pool.expert_credit_add, name="expert_credit_add"),
+    path("experts/<int:pk>/ties/", expert_pool.expert_tie_add, name="expert_tie_add"),
+    path("experts/<int:pk>/deactivate/", expert_pool.expert_deactivate, name="expert_deactivate"),
+    path("experts/<int:pk>/reactivate/", expert_pool.expert_reactivate, name="expert_reactivate"),
+    path("experts/<int:pk>/password-link/", expert_pool.expert_password_link, name="expert_password_link"),
+    path("experts/welcome/<uidb64>/<token>/", expert_pool.expert_password_set, name="expert_password_set"),
+]
