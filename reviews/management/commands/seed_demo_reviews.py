@@ -338,6 +338,8 @@ class Command(BaseCommand):
         if not self._at(application, StageKind.QUALIFICATION_CHECK):
             return
         signed = set(edition_stage.sign_offs.filter(application=application).values_list("department", flat=True))
+        if not complete and signed:
+            return
         for department in DEPARTMENTS:
             if department in signed or (not complete and department == DEMO_DEPARTMENT):
                 continue
