@@ -500,3 +500,207 @@ def defence_sessions(*, edition_stage: EditionStage) -> QuerySet[DefenceSession]
         .order_by("starts_at", "pk")
     )
 
+
+# --- the office's worklist and an application's dossier (reviews.views.worklist, reviews.views.dossier) -------
+# The office reads every application; the auditor reads the same, without acting. Anyone else reads none.
+
+from dataclasses import dataclass  # noqa: E402 - this block is appended to a module several pages share
+
+
+def _reads_the_office_lists(user) -> bool:
+    from accounts.enums import Role
+    from accounts.rules import has_any_role
+
+    return has_any_role(user, Role.OFFICE_STAFF, Role.AUDITOR)
+
+
+def office_editions(*, user) -> QuerySet[Edition]:
+    """The editions whose applications the user may list (for the office and the auditor: all), newest first."""
+    if not _reads_the_office_lists(user):
+        return Edition.objects.none()
+    return Edition.objects.select_related("scheme").order_by("-year", "scheme__code", "-pk")
+
+
+def worklist_districts(*, user):
+    """The districts (or cities, provinces) that recommend at least one application the worklist lists."""
+    from accounts.models import District
+
+    return (
+        District.objects.filter(pk__in=office_applications(user=user).order_by().values("recommender_id"))
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def office_applications(*, user) -> QuerySet[Application]:
+    """Every application the worklist lists: submitted at least once (never a draft, nor a draft withdrawn before it
+    was submitted), with what a row shows and the sort keys annotated: ``tier`` (of its line on the proposed
+    candidate list; None without one, "" outside the quotas), ``sort_name`` and ``state_order`` (the lifecycle's
+    order). One query per page, whatever the number of rows."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from applications.enums import ApplicationState
+
+    if not _reads_the_office_lists(user):
+        return Application.objects.none()
+    tier = CandidateProposal.objects.filter(application=OuterRef("pk")).values("tier")[:1]
+    state_order = Case(
+        *[When(state=state.value, then=Value(index)) for index, state in enumerate(ApplicationState)],
+        output_field=IntegerField(),
+    )
+    return (
+        Application.objects.filter(submitted_at__isnull=False)
+        .exclude(state=ApplicationState.DRAFT)
+        .select_related("edition__scheme", "organisation", "individual", "recommender__parent", "current_stage")
+        .annotate(
+            tier=Subquery(tier),
+            sort_name=Coalesce("organisation__name", "individual__full_name"),
+            state_order=state_order,
+        )
+    )
+
+
+def state_counts(applications: QuerySet[Application]) -> dict[str, int]:
+    """How many of `applications` are in each state, and "all": one SQL aggregate."""
+    counts = {
+        row["state"]: row["n"] for row in applications.order_by().values("state").annotate(n=Count("pk")).order_by()
+    }
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def office_applications_chosen(*, user, pks) -> QuerySet[Application]:
+    """The applications of `pks` the user may list, loaded for the services that move them (their rulebook's
+    stages prefetched), in number order."""
+    return (
+        office_applications(user=user)
+        .filter(pk__in=list(pks))
+        .select_related("edition__rulebook")
+        .prefetch_related("edition__rulebook__stages")
+        .order_by("number", "pk")
+    )
+
+
+def edition_recommended(*, user, edition: Edition) -> QuerySet[Application]:
+    """The recommended applications of `edition`, waiting for the office to start their review, in number order."""
+    from applications.enums import ApplicationState
+
+    return (
+        office_applications(user=user)
+        .filter(edition=edition, state=ApplicationState.RECOMMENDED)
+        .select_related("edition__rulebook")
+        .prefetch_related("edition__rulebook__stages")
+        .order_by("number", "pk")
+    )
+
+
+def office_application(*, user, pk: int) -> Application:
+    """One application for the office's dossier, with its files, history, opinions and rulebook's stages
+    prefetched; 404 for an unknown one, or a draft (the office does not see an application before it is
+    submitted)."""
+    from applications.models import ApplicationTransition, Recommendation
+
+    return get_object_or_404(
+        office_applications(user=user)
+        .select_related("edition__rulebook", "owner", "organisation__district__parent", "individual__district__parent")
+        .prefetch_related(
+            "edition__rulebook__stages",
+            Prefetch(
+                "files",
+                queryset=ApplicationFile.objects.filter(superseded_at__isnull=True).select_related("uploaded_by"),
+                to_attr="current_files",
+            ),
+            Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor", "stage")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("signed_by", "letter", "district__parent"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+@dataclass
+class StageScores:
+    """One scored stage of the application: sheets submitted of those assigned, and the result (None before the
+    first sheet is in)."""
+
+    edition_stage: EditionStage
+    assigned: int
+    submitted: int
+    result: object = None  # reviews.results.StageResult
+
+
+@dataclass
+class ApplicationReview:
+    """What the review recorded about one application: its edition's review stages (each with ``departments``, the
+    number of departments that sign it off), scores per scored stage, gate records, sign-offs, site visits, defence
+    sessions and its line on the proposed candidate list."""
+
+    edition_stages: list
+    scores: list
+    gate_records: list
+    sign_offs: list
+    site_visits: list
+    defence_sessions: list
+    proposal: CandidateProposal | None
+
+    def edition_stage_of(self, stage) -> EditionStage | None:
+        return next((es for es in self.edition_stages if stage is not None and es.stage_id == stage.pk), None)
+
+
+def application_review(*, application: Application) -> ApplicationReview:
+    """The review records of `application` (see ApplicationReview). A fixed number of queries whatever the number
+    of sheets, records and history rows: seven, plus two per scored stage with a submitted sheet
+    (``reviews.results.stage_results``, which the ranking also reads)."""
+    from awards.enums import SCORED_STAGES
+
+    from .results import stage_results
+
+    edition_stages = list(
+        EditionStage.objects.filter(edition_id=application.edition_id)
+        .select_related("stage", "score_sheet")
+        .annotate(departments_count=Count("departments"))
+        .order_by("stage__position")
+    )
+    counts = {
+        row["edition_stage"]: row
+        for row in Assignment.objects.filter(application=application, withdrawn_at__isnull=True)
+        .values("edition_stage")
+        .annotate(assigned=Count("pk"), submitted=Count("pk", filter=Q(sheet__state=SheetState.SUBMITTED)))
+        .order_by()
+    }
+    scores = []
+    for edition_stage in edition_stages:
+        if edition_stage.stage.kind not in SCORED_STAGES:
+            continue
+        row = counts.get(edition_stage.pk, {"assigned": 0, "submitted": 0})
+        result = stage_results(edition_stage=edition_stage).get(application.pk) if row["submitted"] else None
+        scores.append(StageScores(edition_stage, row["assigned"], row["submitted"], result))
+    return ApplicationReview(
+        edition_stages=edition_stages,
+        scores=scores,
+        gate_records=list(
+            GateRecord.objects.filter(application=application)
+            .select_related("edition_stage__stage", "recorded_by")
+            .order_by("edition_stage__stage__position", "recorded_at")
+        ),
+        sign_offs=list(
+            DepartmentSignOff.objects.filter(application=application)
+            .select_related("edition_stage__stage", "signed_by")
+            .order_by("edition_stage__stage__position", "signed_at")
+        ),
+        site_visits=list(
+            SiteVisit.objects.filter(application=application)
+            .select_related("edition_stage__stage")
+            .prefetch_related("team")
+            .order_by("scheduled_on")
+        ),
+        defence_sessions=list(
+            DefenceSession.objects.filter(applications=application)
+            .select_related("edition_stage__stage")
+            .order_by("starts_at")
+        ),
+        proposal=CandidateProposal.objects.filter(application=application).first(),
+    )
