@@ -1,0 +1,496 @@
+"""How an audit row reads on the audit-log page: in the reader's language, with names a person recognises.
+
+The rows are kept as they were written (machine text in English: states by their codes, refusal reasons as the
+services phrase them, "applications.Application" as the object's type) and are never changed; this module
+translates them when they are shown:
+
+- the object: the model's verbose name in the reader's language and the name stored with the row, so
+  "applications.Application #5 WH-2026-0001 威海…" reads "申报 WH-2026-0001 威海…";
+- the detail: a state change "submitted → recommended: 同意" with the states' labels; a known fixed phrase or
+  refusal reason through the catalogue (``KNOWN_DETAILS``, marked for translation here); the details the
+  services compose from parts (``PATTERNS``) rebuilt from those parts. Anything else is shown as stored.
+
+It reads no database: models, fields and choices come from the app registry (which also keeps this lowest app
+from importing the higher ones whose states it names).
+"""
+
+import re
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+# Fixed details and refusal reasons written by the services, views and middleware.
+KNOWN_DETAILS = (
+    N_("account locked after repeated failed logins"),
+    N_("idle timeout"),
+    N_("absolute timeout"),
+    N_("admin"),
+    N_("admin inline"),
+    N_("answered"),
+    N_("applicant account"),
+    N_("approved"),
+    N_("certificate"),
+    N_("certificate PDF"),
+    N_("certificate batch"),
+    N_("confirmation withdrawn: members changed"),
+    N_("decision document"),
+    N_("draft saved"),
+    N_("individual applicant"),
+    N_("objection evidence"),
+    N_("package"),
+    N_("password set through the expert's link"),
+    N_("password-set link issued"),
+    N_("removed"),
+    N_("self-report file"),
+    N_("self-report filed"),
+    N_("unit registered"),
+    N_("the requester cannot approve their own conflict override"),
+    N_("may not run this review stage"),
+    N_("neither office staff nor an evaluator"),
+    N_("not a coordinator of this district"),
+    N_("not a member of this supervision group"),
+    N_("not an evaluator of this round"),
+    N_("not the applicant"),
+    N_("not the assigned expert"),
+    N_("not the holder"),
+    N_("only a group leader records a consensus"),
+    N_("only a qualification department or the office signs off"),
+    N_("only applicants create applications"),
+    N_("only office staff add experts"),
+    N_("only office staff approve a conflict override"),
+    N_("only office staff assign experts"),
+    N_("only office staff change assignments"),
+    N_("only office staff change experts"),
+    N_("only office staff change the candidate list"),
+    N_("only office staff confirm review bodies"),
+    N_("only office staff create experts"),
+    N_("only office staff deactivate experts"),
+    N_("only office staff form review bodies"),
+    N_("only office staff import experts"),
+    N_("only office staff issue password-set links"),
+    N_("only office staff launch an evaluation round"),
+    N_("only office staff name evaluators"),
+    N_("only office staff propose the candidate list"),
+    N_("only office staff reactivate experts"),
+    N_("only office staff request a conflict override"),
+    N_("only office staff seat experts on review bodies"),
+    N_("only office staff set up a supervision group"),
+    N_("only office staff set up review stages"),
+    N_("only office staff take experts off review bodies"),
+    N_("only office staff write experts' credit records"),
+    N_("only the assigned expert declares a conflict of interest"),
+    N_("only the auditor reads the audit log"),
+    N_("only the award office approves candidates"),
+    N_("only the award office decides objections"),
+    N_("only the award office issues certificates"),
+    N_("only the award office publishes a public notice"),
+    N_("only the award office records an approval"),
+    N_("only the award office records approvals"),
+    N_("only the award office records items issued to winners"),
+    N_("only the award office records the announcement"),
+    N_("only the award office records the decision chain"),
+    N_("only the award office renders certificates"),
+    N_("only the award office takes a name off a notice"),
+    N_("only the expert or office staff declare an expert's ties"),
+    N_("only the office or the agency closes a review stage"),
+    N_("only the office or the agency records a gate stage"),
+    N_("only the office or the agency schedules a defence session"),
+    N_("only the office or the agency schedules a site visit"),
+    N_("only the office re-opens a score sheet"),
+    N_("only the office sets the signing departments"),
+    N_("only the office, the agency or, for a qualification check, its departments"),
+    N_("only the system administrator manages accounts"),
+    N_("the auditor reads spot checks only"),
+    N_("this department account is bound to no department"),
+)
+
+_ARROW = "→"
+_STATE_CHANGE = re.compile(r"^(?P<before>[a-z_]+) (?:→|->) (?P<after>[a-z_]+)(?:: (?P<comment>.*))?$", re.S)
+_REQUEST = re.compile(r"^(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?P<path>\S+): (?P<reason>.*)$", re.S)
+_SCOPE = re.compile(r"^(?P<items>items of )?(?P<label>\w+\.\w+) #(?P<pk>\w+) (?:is|are) outside the user's scope$")
+
+
+@cache
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def model_name(label: str) -> str:
+    """The verbose name of "app.Model" in the reader's language; the label itself for a model that is gone."""
+    model = _model(label) if label else None
+    return str(model._meta.verbose_name) if model is not None else label
+
+
+@cache
+def _choices(label: str) -> dict:
+    """Every coded value of the model's fields with choices ("state" and "status" first) → its lazy label."""
+    model = _model(label)
+    if model is None:
+        return {}
+    fields = sorted(
+        (field for field in model._meta.get_fields() if getattr(field, "choices", None)),
+        key=lambda field: field.name not in ("state", "status"),
+    )
+    found = {}
+    for field in reversed(fields):
+        found.update({str(value): text for value, text in field.flatchoices})
+    return found
+
+
+def _choice(label: str, value: str, *, model_label: str = "", field: str = "") -> str:
+    """The label of a coded value: of `field` of `model_label` when given, else of any field of `label`."""
+    if model_label and field:
+        model = _model(model_label)
+        try:
+            options = dict(model._meta.get_field(field).flatchoices) if model is not None else {}
+        except FieldDoesNotExist:
+            options = {}
+        if value in options:
+            return str(options[value])
+    text = _choices(label).get(value)
+    return str(text) if text is not None else value
+
+
+def _stage(value: str) -> str:
+    return _choice("", value, model_label="awards.Stage", field="kind")
+
+
+def _field_names(label: str, names: str) -> str:
+    model = _model(label)
+    shown = []
+    for name in (part.strip() for part in names.split(",")):
+        if not name:
+            continue
+        try:
+            shown.append(str(model._meta.get_field(name).verbose_name) if model is not None else name)
+        except FieldDoesNotExist:
+            shown.append(name)
+    return "、".join(shown)
+
+
+def _phrase(text: str) -> str:
+    """A fixed phrase through the catalogue (unchanged when the catalogue does not know it)."""
+    return gettext(text) if text else text
+
+
+def _comment(text: str | None) -> str:
+    return _phrase(text.strip()) if text else ""
+
+
+def _with_comment(main: str, comment: str | None) -> str:
+    comment = _comment(comment)
+    return gettext("%(main)s: %(comment)s") % {"main": main, "comment": comment} if comment else main
+
+
+def _p(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.S)
+
+
+# Details composed from parts: (pattern, object type it applies to or "", how to say it).
+PATTERNS = [
+    (
+        _p(r"^review stage (?P<kind>\w+), due (?P<due>[\d-]+), k=(?P<k>\d+)$"),
+        "",
+        lambda label, m: (
+            gettext("review stage “%(stage)s”, score sheets due %(due)s, %(k)s experts per application")
+            % {"stage": _stage(m["kind"]), "due": m["due"], "k": m["k"]}
+        ),
+    ),
+    (
+        _p(r"^(?P<method>\w+): (?P<n>\d+) assignments, total affinity (?P<affinity>-?\d+)(?:, seed (?P<seed>\d+))?$"),
+        "",
+        lambda label, m: (
+            gettext("%(method)s: %(n)s assignments, total affinity %(affinity)s")
+            % {
+                "method": _choice("", m["method"], model_label="reviews.Assignment", field="method"),
+                "n": m["n"],
+                "affinity": m["affinity"],
+            }
+            + (gettext(", seed %(seed)s") % {"seed": m["seed"]} if m["seed"] else "")
+        ),
+    ),
+    (
+        _p(r"^sheet submitted, total (?P<total>[\d.]+)$"),
+        "",
+        lambda label, m: gettext("score sheet submitted, total %(total)s") % {"total": m["total"]},
+    ),
+    (
+        _p(r"^sheet re-opened: (?P<reason>.*)$"),
+        "",
+        lambda label, m: gettext("score sheet re-opened: %(reason)s") % {"reason": m["reason"]},
+    ),
+    (
+        _p(r"^agreed score (?P<score>[\d.]+)$"),
+        "",
+        lambda label, m: gettext("agreed score %(score)s") % {"score": m["score"]},
+    ),
+    (
+        _p(r"^signing departments: (?P<names>.*)$"),
+        "",
+        lambda label, m: gettext("signing departments: %(names)s") % {"names": m["names"]},
+    ),
+    (
+        _p(r"^(?P<department>.+) (?P<decision>approve|refuse)$"),
+        "reviews.DepartmentSignOff",
+        lambda label, m: (
+            gettext("%(department)s: %(decision)s")
+            % {"department": m["department"], "decision": _choice(label, m["decision"])}
+        ),
+    ),
+    (
+        _p(r"^(?P<kind>[a-z_]+) (?P<outcome>pass|fail|noted)(?:, score (?P<score>[\d.]+))?$"),
+        "",
+        lambda label, m: (
+            gettext("%(stage)s: %(outcome)s")
+            % {
+                "stage": _stage(m["kind"]),
+                "outcome": _choice("", m["outcome"], model_label="reviews.GateRecord", field="outcome"),
+            }
+            + (gettext(", score %(score)s") % {"score": m["score"]} if m["score"] else "")
+        ),
+    ),
+    (
+        _p(r"^site visit (?P<day>[\d-]+), team \[(?P<team>[\d, ]*)\]$"),
+        "",
+        lambda label, m: (
+            gettext("site visit on %(day)s, team of %(count)s experts")
+            % {"day": m["day"], "count": len([t for t in m["team"].split(",") if t.strip()])}
+        ),
+    ),
+    (
+        _p(r"^defence session (?P<when>[\d-]+ [\d:]+), applications (?P<ids>.*)$"),
+        "",
+        lambda label, m: gettext("defence session at %(when)s") % {"when": m["when"]},
+    ),
+    (
+        _p(r"^tier (?P<before>\w+) → (?P<after>\w+): (?P<reason>.*)$"),
+        "",
+        lambda label, m: (
+            gettext("tier %(before)s → %(after)s: %(reason)s")
+            % {
+                "before": _tier(m["before"]),
+                "after": _tier(m["after"]),
+                "reason": m["reason"],
+            }
+        ),
+    ),
+    (
+        _p(r"^barred from assignment: (?P<kind>.*)$"),
+        "",
+        lambda label, m: gettext("barred from assignment: %(kind)s") % {"kind": m["kind"]},
+    ),
+    (
+        _p(r"^(?P<kind>application_form|self_evaluation|evidence|recommendation_letter) (?P<sha>[0-9a-f]{64})$"),
+        "",
+        lambda label, m: (
+            gettext("upload: %(kind)s (SHA-256 %(sha)s…)")
+            % {
+                "kind": _choice("", m["kind"], model_label="applications.ApplicationFile", field="kind"),
+                "sha": m["sha"][:12],
+            }
+        ),
+    ),
+    (
+        _p(r"^(?P<expert>expert )?download (?P<sha>[0-9a-f]{64})$"),
+        "",
+        lambda label, m: (
+            (
+                gettext("download by an expert (SHA-256 %(sha)s…)")
+                if m["expert"]
+                else gettext("download (SHA-256 %(sha)s…)")
+            )
+            % {"sha": m["sha"][:12]}
+        ),
+    ),
+    (
+        _p(r"^admin(?P<inline> inline)?: (?P<fields>.*)$"),
+        "",
+        lambda label, m: (
+            (
+                gettext("changed in the admin (inline): %(fields)s")
+                if m["inline"]
+                else gettext("changed in the admin: %(fields)s")
+            )
+            % {"fields": _field_names(label, m["fields"])}
+        ),
+    ),
+    (
+        _p(r"^fields: (?P<fields>.*); roles: (?P<roles>.*)$"),
+        "accounts.User",
+        lambda label, m: (
+            gettext("changed: %(fields)s; roles: %(roles)s")
+            % {"fields": _field_names(label, m["fields"]) or "—", "roles": _roles(m["roles"])}
+        ),
+    ),
+    (
+        _p(r"^coordinator (?P<username>\S+) granted$"),
+        "",
+        lambda label, m: gettext("coordinator %(username)s granted the district") % {"username": m["username"]},
+    ),
+    (
+        _p(r"^confirmed with (?P<n>\d+) members$"),
+        "",
+        lambda label, m: gettext("confirmed with %(n)s members") % {"n": m["n"]},
+    ),
+    (
+        _p(r"^announced (?P<n>\d+) winners, (?P<document>.*)$"),
+        "",
+        lambda label, m: gettext("announced %(n)s winners, %(document)s") % {"n": m["n"], "document": m["document"]},
+    ),
+    (
+        _p(r"^notice (?P<start>[\d-]+)\.\.(?P<end>[\d-]+) \((?P<days>\d+) working days\), (?P<n>\d+) names$"),
+        "",
+        lambda label, m: (
+            gettext("public notice %(start)s to %(end)s (%(days)s working days), %(n)s names")
+            % {"start": m["start"], "end": m["end"], "days": m["days"], "n": m["n"]}
+        ),
+    ),
+    (
+        _p(r"^(?P<kind>[a-z_]+) on (?P<day>[\d-]+): kept (?P<kept>\d+) of (?P<n>\d+)$"),
+        "",
+        lambda label, m: (
+            gettext("%(stage)s on %(day)s: %(kept)s of %(n)s kept")
+            % {"stage": _stage(m["kind"]), "day": m["day"], "kept": m["kept"], "n": m["n"]}
+        ),
+    ),
+    (
+        _p(r"^(?P<kind>[a-z_]+) (?P<document>\S.*)$"),
+        "decisions.DecisionStep",
+        lambda label, m: (
+            gettext("%(stage)s, document %(document)s") % {"stage": _stage(m["kind"]), "document": m["document"]}
+        ),
+    ),
+    (
+        _p(r"^objection to notice (?P<notice>\d+), entry (?P<entry>\d+)$"),
+        "",
+        lambda label, m: gettext("objection to entry %(entry)s of the notice") % {"entry": m["entry"]},
+    ),
+    (
+        _p(r"^objection (?P<state>[a-z_]+)$"),
+        "",
+        lambda label, m: gettext("objection: %(state)s") % {"state": _choice(label, m["state"])},
+    ),
+    (
+        _p(r"^assignment #(?P<old>\d+) \((?P<before>.*?)\) -> #(?P<new>\d+) \((?P<after>.*?)\): (?P<reason>.*)$"),
+        "",
+        lambda label, m: (
+            gettext("expert replaced: %(before)s → %(after)s: %(reason)s")
+            % {"before": m["before"], "after": m["after"], "reason": _comment(m["reason"])}
+        ),
+    ),
+    (
+        _p(r"^\d+: (?P<role>\w+)$"),
+        "reviews.ReviewBodyMember",
+        lambda label, m: gettext("seated as %(role)s") % {"role": _choice(label, m["role"])},
+    ),
+    (
+        _p(r"^member removed: expert \d+ \((?P<role>\w+)\)$"),
+        "",
+        lambda label, m: (
+            gettext("member removed (%(role)s)")
+            % {"role": _choice("", m["role"], model_label="reviews.ReviewBodyMember", field="role")}
+        ),
+    ),
+    (
+        _p(r"^case on application #(?P<pk>\d+) from (?P<source>\w+) \((?P<state>\w+)\)$"),
+        "",
+        lambda label, m: (
+            gettext("case on application #%(pk)s, from %(source)s (%(state)s)")
+            % {"pk": m["pk"], "source": _choice(label, m["source"]), "state": _choice(label, m["state"])}
+        ),
+    ),
+    (
+        _p(r"^evidence (?:on|of) (?P<case>.*)$"),
+        "",
+        lambda label, m: gettext("evidence of case %(case)s") % {"case": m["case"]},
+    ),
+    (
+        _p(r"^confirmed: (?P<rotated>\d+) of (?P<total>\d+) rotated, (?P<required>\d+) required$"),
+        "",
+        lambda label, m: (
+            gettext("confirmed: %(rotated)s of %(total)s members rotated, %(required)s required")
+            % {"rotated": m["rotated"], "total": m["total"], "required": m["required"]}
+        ),
+    ),
+    (
+        _p(r"^(?P<n>\d+) invited$"),
+        "",
+        lambda label, m: gettext("%(n)s invited") % {"n": m["n"]},
+    ),
+    (
+        _p(r"^(?P<n>\d+) holders$"),
+        "",
+        lambda label, m: gettext("%(n)s award holders") % {"n": m["n"]},
+    ),
+    (
+        _p(r"^dissolved (?P<day>[\d-]+)$"),
+        "",
+        lambda label, m: gettext("dissolved on %(day)s") % {"day": m["day"]},
+    ),
+    (
+        _p(r"^evaluators: (?P<names>.*)$"),
+        "",
+        lambda label, m: gettext("evaluators: %(names)s") % {"names": m["names"]},
+    ),
+]
+
+
+def _tier(value: str) -> str:
+    if value == "outside":
+        return gettext("outside the list")
+    return _choice("", value, model_label="reviews.CandidateProposal", field="tier")
+
+
+def _roles(text: str) -> str:
+    names = [part.strip() for part in text.strip("[]").replace("'", "").split(",") if part.strip()]
+    if not names:
+        return "—"
+    from .enums import Role
+
+    labels = dict(Role.choices)
+    return "、".join(str(labels.get(name, name)) for name in names)
+
+
+def object_label(event) -> str:
+    """ "申报 WH-2026-0001 威海…": the type in the reader's language, then the name stored with the row (or the
+    id where none was stored)."""
+    if not event.object_type:
+        return ""
+    name = event.object_repr or (f"#{event.object_id}" if event.object_id else "")
+    return f"{model_name(event.object_type)} {name}".strip()
+
+
+def detail_text(event) -> str:
+    """The detail of `event` in the reader's language (see the module's docstring)."""
+    detail = (event.detail or "").strip()
+    if not detail:
+        return ""
+    label = event.object_type or ""
+    if match := _STATE_CHANGE.match(detail):
+        changes = _choices(label)
+        if match["before"] in changes or match["after"] in changes:
+            main = f"{_choice(label, match['before'])} {_ARROW} {_choice(label, match['after'])}"
+            return _with_comment(main, match["comment"])
+    if match := _REQUEST.match(detail):
+        return f"{match['method']} {match['path']}：{_phrase(match['reason'].strip())}"
+    if match := _SCOPE.match(detail):
+        template = (
+            gettext("the items of %(object)s #%(pk)s are outside the user's scope")
+            if match["items"]
+            else gettext("%(object)s #%(pk)s is outside the user's scope")
+        )
+        return template % {"object": model_name(match["label"]), "pk": match["pk"]}
+    for pattern, only_for, say in PATTERNS:
+        if only_for and only_for != label:
+            continue
+        if match := pattern.match(detail):
+            return say(label, match)
+    if re.fullmatch(r"[a-z_]+", detail) and detail in _choices(label):
+        return _choice(label, detail)  # a state or a decision written by its code
+    return _phrase(detail)
