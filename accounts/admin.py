@@ -1,24 +1,47 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .admin_audit import AuditedModelAdmin
 from .enums import AuditAction, Role
-from .models import AuditEvent, District, Organisation, User
+from .models import AuditEvent, Department, District, Organisation, User, role_label
+from .rules import role_change_problems
 from .services import audit_record
 
 
 class PortalUserChangeForm(UserChangeForm):
+    # Set by UserAdmin.get_form: who is making the change (the role rules depend on it).
+    changed_by = None
+
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
-        names = {group.name for group in groups} if groups is not None else set()
-        if {Role.AUDITOR.value, Role.SYSADMIN.value} <= names:
-            raise forms.ValidationError(
-                _("The auditor and the system administrator are separate roles; one person cannot hold both.")
-            )
+        if groups is None:  # read-only for this user: nothing changes
+            return groups
+        new = {group.name for group in groups}
+        old = set(self.instance.groups.values_list("name", flat=True)) if self.instance.pk else set()
+        problems = role_change_problems(by=self.changed_by, user=self.instance, old=old, new=new)
+        if problems:
+            raise forms.ValidationError(problems)
         return groups
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """The user list filtered by role, named as the roles are (not by their group codes)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
 
 
 @admin.register(User)
@@ -28,13 +51,25 @@ class UserAdmin(BaseUserAdmin):
 
     form = PortalUserChangeForm
     list_display = ("username", "display_name", "organisation", "district", "is_active", "last_login")
-    list_filter = ("groups", "is_active", "is_staff")
+    list_filter = (RoleFilter, "is_active", "is_staff")
     search_fields = ("username", "display_name", "email", "organisation__name")
     list_select_related = ("organisation", "district")
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Portal"), {"fields": ("display_name", "phone", "organisation", "district")}),
+        (_("Portal"), {"fields": ("display_name", "phone", "organisation", "district", "department", "agency")}),
     )
-    autocomplete_fields = ("organisation", "district")
+    autocomplete_fields = ("organisation", "district", "agency")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.changed_by = request.user
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            field.label_from_instance = lambda group: role_label(group.name)
+            field.label = _("Roles")
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj)) + ["last_login", "date_joined"]
@@ -57,6 +92,28 @@ class UserAdmin(BaseUserAdmin):
             request=request,
             detail=f"fields: {','.join(getattr(self, '_changed', []))}; roles: {roles}",
         )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(BaseGroupAdmin):
+    """The role groups, listed by the role's name; their permissions are kept by accounts.roles (roles_sync)."""
+
+    list_display = ("role", "name")
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, group):
+        return role_label(group.name)
+
+
+@admin.register(Department)
+class DepartmentAdmin(AuditedModelAdmin):
+    list_display = ("name", "region", "is_active")
+    list_filter = ("is_active", "region")
+    search_fields = ("name",)
+    list_select_related = ("region",)
 
 
 @admin.register(District)

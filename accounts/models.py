@@ -91,6 +91,45 @@ class Organisation(models.Model):
         self.credit_code = normalise_credit_code(self.credit_code)
 
 
+def role_label(name: str) -> str:
+    """The label a person reads for a role group's name (a Role value); any other group keeps its name."""
+    try:
+        return str(Role(name).label)
+    except ValueError:
+        return name
+
+
+class Department(models.Model):
+    """A government department that signs off the qualification check of applications (Linyi art. 15: 市发改委,
+    市经信委, …). Its name is the one an edition stage lists among its signing departments; its region is the city
+    (or province) it belongs to, so that two cities' 市发改委 stay apart."""
+
+    name = models.CharField(_("name"), max_length=60)
+    region = models.ForeignKey(
+        District,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The city or province the department belongs to."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("qualification department")
+        verbose_name_plural = _("qualification departments")
+        ordering = ["region__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}{self.name}" if self.region_id else self.name
+
+    def serves(self, region_id: int | None) -> bool:
+        """True when this department may sign for a scheme of `region_id` (a department without a region: any)."""
+        return self.region_id is None or self.region_id == region_id
+
+
 class User(AbstractUser):
     """A person who logs in. Roles are groups (see accounts.enums.Role)."""
 
@@ -112,6 +151,24 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Where the person works. A coordinator's districts are granted as object permissions."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("qualification department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("The department a qualification-department account signs for."),
+    )
+    agency = models.ForeignKey(
+        Organisation,
+        verbose_name=_("third-party agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agency_staff",
+        help_text=_("The agency a third-party agency account works for; it acts on the stages its agency runs."),
     )
 
     class Meta:
@@ -135,7 +192,6 @@ class User(AbstractUser):
     @property
     def roles(self) -> list[Role]:
         return [role for role in Role if role.value in self.role_names]
-
 
 
 class AuditEventQuerySet(models.QuerySet):

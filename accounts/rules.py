@@ -43,3 +43,39 @@ def role_required(*roles: Role):
         return wrapper
 
     return decorator
+
+
+# --- who manages accounts and their bindings --------------------------------------------------------------------
+# accounts.roles gives the change permission on users to the system administrator only (the office reads them):
+# whoever holds it gives roles, districts, departments and agencies on the user pages, and a superuser does too.
+
+
+def can_manage_users(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.has_perm("accounts.change_user")
+    )
+
+
+# Roles that keep watch on the administrators: only a superuser (set up outside the portal) gives or takes them.
+SUPERUSER_ONLY_ROLES = frozenset({Role.AUDITOR})
+# One person may not hold both: the auditor reads the trail of what the administrator does.
+EXCLUSIVE_ROLES = frozenset({Role.AUDITOR, Role.SYSADMIN})
+
+
+def role_change_problems(*, by, user, old: set[str], new: set[str]) -> list[str]:
+    """Why `by` may not move `user` from the roles `old` to `new` (role values); empty when the change may be made.
+    The admin's user form and the portal's user page both ask this."""
+    from django.utils.translation import gettext as _
+
+    problems = []
+    if {role.value for role in EXCLUSIVE_ROLES} <= new:
+        problems.append(
+            _("The auditor and the system administrator are separate roles; one person cannot hold both.")
+        )
+    if old != new and not getattr(by, "is_superuser", False):
+        if user is not None and user.pk is not None and user.pk == by.pk:
+            problems.append(_("No one changes their own roles."))
+        guarded = {role.value for role in SUPERUSER_ONLY_ROLES}
+        if (old ^ new) & guarded:
+            problems.append(_("Only a superuser gives or takes the auditor role."))
+    return problems

@@ -37,15 +37,35 @@ def can_view(user, application) -> bool:
     )
 
 
+def agency_runs(user, edition_stage) -> bool:
+    """A third-party agency account acts on an edition's review stage only when its agency runs that stage
+    (``EditionStage.run_by``); an account bound to no agency, or a stage no agency runs, gives it nothing."""
+    return bool(
+        has_any_role(user, Role.AGENCY_STAFF)
+        and user.agency_id is not None
+        and getattr(edition_stage, "run_by_id", None) == user.agency_id
+    )
+
+
 def can_run_stage(user, stage) -> bool:
     """The office and the third-party agency run the review stages; a qualification check may also be signed
-    off by the qualification departments (Linyi art. 15)."""
+    off by the qualification departments (Linyi art. 15).
+
+    `stage` is an edition's review stage (reviews' EditionStage, which says which agency runs it) or a rulebook's
+    stage (awards' Stage). On an edition stage the agency's staff act only when their agency runs it
+    (``agency_runs``). A rulebook stage alone names no edition, so this app cannot tell which agency runs it: the
+    reviews app, which holds the edition stage, checks that before it moves an application through these
+    services."""
     from awards.enums import StageKind
 
-    if has_any_role(user, Role.OFFICE_STAFF, Role.AGENCY_STAFF):
+    if has_any_role(user, Role.OFFICE_STAFF):
+        return True
+    edition_stage = stage if hasattr(stage, "run_by_id") else None
+    rulebook_stage = edition_stage.stage if edition_stage is not None else stage
+    if has_any_role(user, Role.AGENCY_STAFF) and (edition_stage is None or agency_runs(user, edition_stage)):
         return True
     return (
-        stage is not None
-        and stage.kind == StageKind.QUALIFICATION_CHECK
+        rulebook_stage is not None
+        and rulebook_stage.kind == StageKind.QUALIFICATION_CHECK
         and has_any_role(user, Role.QUALIFICATION_DEPARTMENT)
     )

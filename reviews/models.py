@@ -277,6 +277,15 @@ class EditionStage(models.Model):
     closed_note = models.TextField(
         _("note on closing"), blank=True, help_text=_("Why the stage was closed with score sheets missing.")
     )
+    run_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("run by (third-party agency)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="run_stages",
+        help_text=_("The agency whose staff run this stage; empty: the office runs it."),
+    )
 
     class Meta:
         verbose_name = _("review stage of an edition")

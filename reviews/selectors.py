@@ -704,3 +704,69 @@ def application_review(*, application: Application) -> ApplicationReview:
         ),
         proposal=CandidateProposal.objects.filter(application=application).first(),
     )
+
+
+# --- the worklists of the qualification departments and the agencies (issue 10, item 5) --------------------------
+# (appended by the roles helper; its imports are kept here so that the block stands alone)
+
+from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+
+from applications.enums import ApplicationState as _ApplicationState  # noqa: E402
+
+from .models import DepartmentSignOff as _DepartmentSignOff  # noqa: E402
+from .models import EditionStage as _EditionStage  # noqa: E402
+
+
+def _department_stages(department) -> QuerySet[_EditionStage]:
+    """Qualification-check stages whose list of signing departments names `department` (in its region)."""
+    stages = _EditionStage.objects.filter(stage__kind=StageKind.QUALIFICATION_CHECK, departments__name=department.name)
+    if department.region_id is not None:
+        stages = stages.filter(edition__scheme__region_id=department.region_id)
+    return stages
+
+
+def awaiting_signature(user) -> QuerySet[Application]:
+    """The applications at a qualification check whose departments include `user`'s own and which it has not
+    signed yet, each annotated with `sign_stage_id` (the edition stage to sign on). None for an unbound account."""
+    department = user.department
+    if department is None:
+        return Application.objects.none()
+    stage = _department_stages(department).filter(
+        edition_id=OuterRef("edition_id"), stage_id=OuterRef("current_stage_id")
+    )
+    signed = _DepartmentSignOff.objects.filter(
+        application_id=OuterRef("pk"), edition_stage_id=OuterRef("sign_stage_id"), department=department.name
+    )
+    return (
+        Application.objects.filter(state=_ApplicationState.IN_REVIEW, current_stage__kind=StageKind.QUALIFICATION_CHECK)
+        .annotate(sign_stage_id=Subquery(stage.values("pk")[:1]))
+        .filter(sign_stage_id__isnull=False)
+        .exclude(Exists(signed))
+        .select_related("edition__scheme", "organisation", "individual", "recommender__parent")
+        .order_by("edition_id", "number", "pk")
+    )
+
+
+def agency_stages(user) -> QuerySet[_EditionStage]:
+    """The edition stages `user`'s agency runs, newest edition first, with the number of applications at each.
+    None for an account bound to no agency."""
+    if user.agency_id is None:
+        return _EditionStage.objects.none()
+    at_stage = (
+        Application.objects.filter(
+            edition_id=OuterRef("edition_id"), current_stage_id=OuterRef("stage_id"), state=_ApplicationState.IN_REVIEW
+        )
+        .order_by()
+        .values("current_stage_id")
+    )
+    return (
+        _EditionStage.objects.filter(run_by_id=user.agency_id)
+        .select_related("edition__scheme", "stage")
+        .annotate(
+            at_stage=Coalesce(
+                Subquery(at_stage.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0)
+            )
+        )
+        .order_by("-edition__year", "edition__scheme__code", "stage__position", "pk")
+    )

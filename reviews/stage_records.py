@@ -303,9 +303,11 @@ def department_sign_off(
     """A qualification department (or the office on its behalf) approves or refuses an application's
     qualification check (Linyi art. 15).
 
-    `department` must be one of the edition stage's StageDepartment names, and each signs once. When every
-    listed department has approved, the application passes the check; one refusal fails it, with the
-    department's note as the reason the applicant reads (the note is required for a refusal).
+    `department` must be one of the edition stage's StageDepartment names, and each signs once. A department
+    account signs only for the department it is bound to (``User.department``, of the scheme's region, matched
+    by name); the office may sign for any. When every listed department has approved, the application passes
+    the check; one refusal fails it, with the department's note as the reason the applicant reads (the note is
+    required for a refusal).
 
     Side effects: inserts the DepartmentSignOff and a CREATE audit row; on the last approval or a refusal also a
     GateRecord and the transition with its history, audit and mail. A refusal of the user appends a
@@ -315,6 +317,12 @@ def department_sign_off(
     if not has_any_role(by, Role.QUALIFICATION_DEPARTMENT, Role.OFFICE_STAFF):
         _refuse(by, application, "only a qualification department or the office signs off", request)
     department = (department or "").strip()
+    if not is_office(by):
+        own = by.department
+        if own is None:
+            _refuse(by, application, "this department account is bound to no department", request)
+        if own.name != department or not own.serves(edition_stage.edition.scheme.region_id):
+            _refuse(by, application, f"{own} signs only for itself, not for {department or '-'}", request)
     note = (note or "").strip()
     errors = []
     if decision not in SignOffDecision.values:

@@ -38,6 +38,14 @@ urlpatterns += [
     path("stages/<int:pk>/defence/", records.defence, name="defence"),
 ]
 
+# The worklists of the qualification departments and the third-party agencies (issue 10, item 5).
+from .views import worklists  # noqa: E402
+
+urlpatterns += [
+    path("signatures/", worklists.signatures, name="signatures"),
+    path("agency/", worklists.agency, name="agency_stages"),
+]
+
 # The expert pool kept by the office in the portal (issue 10, item 4).
 from .views import experts as expert_pool  # noqa: E402
 
