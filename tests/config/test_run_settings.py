@@ -126,3 +126,19 @@ def test_static_files_and_favicon_are_served_with_debug_off(client, path, conten
 def test_every_page_links_the_favicon(client):
     body = client.get("/accounts/login/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in body
+
+
+@pytest.mark.django_db
+def test_periodic_tasks_have_chinese_names_and_are_found_by_task_path():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = dict(PeriodicTask.objects.values_list("task", "name"))
+    assert tasks == {
+        "reviews.remind_due_assignments": "提醒专家按时提交评分表",
+        "decisions.close_due_notices": "结束已到期的公示",
+        "applications.send_unmailed_transitions": "补发未发出的状态通知邮件",
+    }
+    descriptions = list(PeriodicTask.objects.values_list("description", "enabled"))
+    assert [(any("\u4e00" <= char <= "\u9fff" for char in text), enabled) for text, enabled in descriptions] == [
+        (True, True)
+    ] * 3
