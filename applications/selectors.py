@@ -122,6 +122,13 @@ def open_editions(*, on=None) -> QuerySet[Edition]:
     )
 
 
+def open_edition(*, pk) -> Edition | None:
+    """The edition `pk` (an id as typed: digits or not) if it takes applications today; else None."""
+    if not str(pk).isdigit():
+        return None
+    return open_editions().filter(pk=pk).first()
+
+
 def coordinator_inbox(*, user, edition_id=None, state=None, district_id=None, query="") -> QuerySet[Application]:
     districts = coordinator_districts(user)
     applications = Application.objects.filter(

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
+from accounts.listing import paginate
 from accounts.rules import has_any_role, role_required
 from accounts.selectors import districts_active
 from accounts.services import audit_record
@@ -166,8 +166,7 @@ def mine(request):
 @role_required(Role.APPLICANT)
 @require_POST
 def start(request):
-    edition_id = request.POST.get("edition", "")
-    edition = selectors.open_editions().filter(pk=edition_id).first() if edition_id.isdigit() else None
+    edition = selectors.open_edition(pk=request.POST.get("edition", ""))
     category = request.POST.get("category", "")
     if edition is None or category not in Category.values:
         messages.error(request, _("This edition is not open for applications now."))
@@ -443,11 +442,10 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None, editions=_inbox_editions(), districts=districts)
     filters = form.filters() if form.is_bound else {}
     applications = selectors.coordinator_inbox(user=user, **filters)
-    page = Paginator(applications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = paginate(request, applications, per_page=INBOX_PAGE_SIZE)
     counts = selectors.coordinator_counts(user=user, edition_id=filters.get("edition_id"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    tab_query = query.copy()
+    tab_query = request.GET.copy()
+    tab_query.pop("page", None)
     tab_query.pop("state", None)
     tabs = [("", _("All"), counts.get("all", 0))] + [
         (state.value, state.label, counts.get(state.value, 0))
@@ -459,8 +457,8 @@ def inbox(request):
         "applications/inbox.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "page": listing.page,
+            "query": listing.query,
             "tab_query": tab_query.urlencode(),
             "tabs": tabs,
             "current_state": filters.get("state") or "",
