@@ -12,16 +12,17 @@ from datetime import date
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import District
 from applications.enums import ApplicationState
 from applications.models import Application
 from awards.enums import Category, StageKind, Tier
-from awards.models import Edition, Scheme
+from awards.models import Edition, Scheme, Stage
 
 from .enums import ObjectionState
-from .models import DecisionStep, NoticeEntry, Objection, PublicNotice
+from .models import CertificateBatch, DecisionStep, NoticeEntry, Objection, PublicNotice
 
 HONOURED_STATES = (ApplicationState.AWARDED, ApplicationState.REVOKED)
 
@@ -222,3 +223,48 @@ def objection_get(pk: int) -> Objection:
     if objection is None:
         raise Http404("no such objection")
     return objection
+
+
+# Office reads of the certificates and of the decision chain (decisions.views). The office sees every edition:
+# the pages are guarded by role, and an unknown id is a 404.
+
+
+def edition_for_office(*, pk: int) -> Edition:
+    """Edition `pk` with its scheme; 404 if there is none."""
+    return get_object_or_404(Edition.objects.select_related("scheme"), pk=pk)
+
+
+def certificate_batch_for_office(*, pk: int) -> CertificateBatch:
+    return get_object_or_404(CertificateBatch, pk=pk)
+
+
+def edition_stage(*, edition: Edition, stage_id: int) -> Stage:
+    """Stage `stage_id` of the edition's rulebook; 404 if the rulebook has no such stage."""
+    stage = edition.rulebook.stages.filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404("no such stage in this edition")
+    return stage
+
+
+def step_recorded(*, edition: Edition, stage: Stage) -> DecisionStep | None:
+    """The step recorded for the stage of the edition, if any."""
+    return DecisionStep.objects.filter(edition=edition, stage=stage).first()
+
+
+def candidates_waiting(*, edition: Edition, stage: Stage, chosen: str | None = None) -> QuerySet[Application]:
+    """The candidates waiting at the stage, by category and number; with `chosen` (an id as typed), only that one
+    (none if it is not a number)."""
+    waiting = Application.objects.filter(edition=edition, current_stage=stage, state=ApplicationState.CANDIDATE)
+    waiting = waiting.order_by("category", "number", "pk")
+    if chosen is None:
+        return waiting
+    return waiting.filter(pk=int(chosen)) if chosen.isdigit() else waiting.none()
+
+
+def application_at_stage(*, edition: Edition, stage: Stage, pk: int) -> Application:
+    """Application `pk` of the edition, standing at the stage; 404 otherwise."""
+    return get_object_or_404(Application, pk=pk, edition=edition, current_stage=stage)
+
+
+def decision_step_for_office(*, pk: int) -> DecisionStep:
+    return get_object_or_404(DecisionStep, pk=pk)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,13 +15,10 @@ from accounts.enums import AuditAction, Role
 from accounts.rules import has_any_role, role_required
 from accounts.services import audit_record, client_ip
 from applications.enums import ApplicationState
-from applications.models import Application
 from awards.enums import StageKind
-from awards.models import Edition
 
-from . import certificates, forms, selectors_board, services
+from . import certificates, forms, selectors, selectors_board, services
 from . import notice as notice_services
-from .models import CertificateBatch
 
 # At most this many look-ups per client address in this many seconds: enough for a person checking a handful of
 # certificates, far too few to walk the token space. Overridable in settings for tests and busy reception desks.
@@ -91,7 +88,7 @@ def download(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICE_STAFF)
 def batch(request, edition_id: int):
-    edition = get_object_or_404(Edition.objects.select_related("scheme"), pk=edition_id)
+    edition = selectors.edition_for_office(pk=edition_id)
     if request.method == "POST":
         started = certificates.certificate_batch_start(edition=edition, by=request.user, request=request)
         messages.success(
@@ -107,7 +104,7 @@ def batch(request, edition_id: int):
 @never_cache
 @role_required(Role.OFFICE_STAFF)
 def batch_progress(request, pk: int):
-    batch = get_object_or_404(CertificateBatch, pk=pk)
+    batch = selectors.certificate_batch_for_office(pk=pk)
     return JsonResponse(
         {
             "state": batch.state,
@@ -125,10 +122,7 @@ def batch_progress(request, pk: int):
 
 
 def _stage_of(edition, stage_id: int):
-    stage = edition.rulebook.stages.filter(pk=stage_id).first()
-    if stage is None:
-        raise Http404("no such stage in this edition")
-    return stage
+    return selectors.edition_stage(edition=edition, stage_id=stage_id)
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -262,7 +256,7 @@ def _notice_step(request, edition, stage):
 
 
 def _approval_step(request, edition, stage):
-    recorded = services.DecisionStep.objects.filter(edition=edition, stage=stage).first()
+    recorded = selectors.step_recorded(edition=edition, stage=stage)
     form = forms.ApprovalForm(request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and recorded is None and form.is_valid():
         data = form.cleaned_data
@@ -303,12 +297,9 @@ def approve(request, edition_id: int, stage_id: int):
     """Approve one candidate (`application`) or all waiting (`all`), each within the quotas."""
     edition = selectors_board.board_edition(edition_id)
     stage = _stage_of(edition, stage_id)
-    waiting = Application.objects.filter(edition=edition, current_stage=stage, state=S.CANDIDATE).order_by(
-        "category", "number", "pk"
-    )
-    if "all" not in request.POST:
-        chosen = request.POST.get("application", "")
-        waiting = waiting.filter(pk=int(chosen)) if chosen.isdigit() else waiting.none()
+    chosen = None if "all" in request.POST else request.POST.get("application", "")
+    waiting = selectors.candidates_waiting(edition=edition, stage=stage, chosen=chosen)
+    if chosen is not None:
         if not waiting.exists():
             raise Http404("no such candidate waiting here")
     approved = 0
@@ -328,7 +319,7 @@ def approve(request, edition_id: int, stage_id: int):
 def not_approved(request, edition_id: int, stage_id: int, application_id: int):
     edition = selectors_board.board_edition(edition_id)
     stage = _stage_of(edition, stage_id)
-    application = get_object_or_404(Application, pk=application_id, edition=edition, current_stage=stage)
+    application = selectors.application_at_stage(edition=edition, stage=stage, pk=application_id)
     form = forms.NotApprovedForm(request.POST)
     try:
         if not form.is_valid():
@@ -374,7 +365,7 @@ def _announcement_step(request, edition, stage):
 @role_required(Role.OFFICE_STAFF, Role.AUDITOR)
 def step_document(request, pk: int):
     """The document of a recorded step (approval, ministry's comments...), for the office and the auditor."""
-    recorded = get_object_or_404(services.DecisionStep, pk=pk)
+    recorded = selectors.decision_step_for_office(pk=pk)
     if not recorded.document:
         raise Http404("no document")
     audit_record(action=AuditAction.EXPORT, obj=recorded, detail="decision document", request=request)

@@ -3,13 +3,13 @@ receipt, the announced results of each edition and the honour roll."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.listing import paginate
 from accounts.ratelimit import over_limit
 from accounts.rules import is_office
 from accounts.services import client_ip
@@ -129,18 +129,16 @@ def honour_roll(request):
     """Every winner of every announced edition, filterable by scheme, year and district (GET)."""
     form = HonourRollFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    page = Paginator(selectors.honour_roll(**filters), HONOUR_ROLL_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = paginate(request, selectors.honour_roll(**filters), per_page=HONOUR_ROLL_PAGE_SIZE)
     return render(
         request,
         "decisions/public/honour_roll.html",
         {
             "form": form,
             "filter_errors": [error for errors in form.errors.values() for error in errors] if form.is_bound else [],
-            "page": page,
-            "rows": selectors.honour_rows(page.object_list),
-            "query": query.urlencode(),
+            "page": listing.page,
+            "rows": selectors.honour_rows(listing.page.object_list),
+            "query": listing.query,
             "roll_url": reverse("public:honour_roll"),
         },
     )
