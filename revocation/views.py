@@ -3,7 +3,6 @@ case page, decisions, evidence, recovery and spot checks."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
+from accounts.listing import paginate
 from accounts.ratelimit import over_limit
 from accounts.rules import role_required
 from accounts.services import audit_record
@@ -94,8 +94,8 @@ def report_done(request):
 
 @require_GET
 def announcements(request):
-    page = Paginator(selectors.announcements(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "revocation/announcements.html", {"page": page})
+    listing = paginate(request, selectors.announcements(), per_page=PAGE_SIZE)
+    return render(request, "revocation/announcements.html", {"page": listing.page, "query": listing.query})
 
 
 @require_GET
@@ -122,17 +122,15 @@ def case_list(request):
     schemes = list(selectors.schemes())
     form = CaseFilterForm(request.GET or None, schemes=schemes)
     cases = selectors.cases_for_office(user=request.user, **form.filters())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = paginate(request, cases, per_page=PAGE_SIZE)
     counts = selectors.case_counts(user=request.user)
     return render(
         request,
         "revocation/case_list.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "page": listing.page,
+            "query": listing.query,
             "state_counts": [(value, label, counts.get(value, 0)) for value, label in CaseState.choices],
             "can_act": can_act_on_cases(request.user),
         },
@@ -359,10 +357,10 @@ def spot_checks(request):
     checks = selectors.spot_checks_for_office(
         user=request.user, organisation_id=int(organisation_id) if (organisation_id or "").isdigit() else None
     )
-    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = paginate(request, checks, per_page=PAGE_SIZE)
     return render(
         request,
         "revocation/spot_checks.html",
-        {"form": form, "page": page},
+        {"form": form, "page": listing.page, "query": listing.query},
         status=400 if request.method == "POST" else 200,
     )

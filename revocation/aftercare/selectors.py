@@ -373,3 +373,13 @@ def obligations_of(user) -> dict:
         "memberships": memberships,
         "evaluator_rounds": rounds,
     }
+
+
+def round_evaluators(*, evaluation_round):
+    """The evaluators of a round, by username."""
+    return evaluation_round.evaluators.order_by("username")
+
+
+def holder_invitations(*, application):
+    """The holder's invitations to experience-sharing events, the latest event first."""
+    return application.sharing_invitations.select_related("event").order_by("-event__held_on")

@@ -98,7 +98,7 @@ def round_detail(request, pk: int):
         {
             "round": evaluation_round,
             "evaluations": selectors.round_evaluations(evaluation_round),
-            "evaluators": evaluation_round.evaluators.order_by("username"),
+            "evaluators": selectors.round_evaluators(evaluation_round=evaluation_round),
             "form": form,
         },
     )
@@ -476,7 +476,7 @@ def holder(request, application_id: int):
         {
             "application": application,
             "sharing": selectors.sharing_record(application),
-            "invitations": application.sharing_invitations.select_related("event").order_by("-event__held_on"),
+            "invitations": selectors.holder_invitations(application=application),
             "evaluations": selectors.evaluations_of_holder(application),
         },
     )
