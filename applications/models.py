@@ -249,7 +249,9 @@ class ApplicationCounter(models.Model):
 class ApplicationTransition(models.Model):
     """One line of an application's history: who moved it from where to where, and why. Append-only."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_state = models.CharField(_("from"), max_length=30, choices=ApplicationState.choices)
     to_state = models.CharField(_("to"), max_length=30, choices=ApplicationState.choices)
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, null=True, blank=True)
@@ -284,9 +286,11 @@ def _private_upload_path(instance: "ApplicationFile", filename: str) -> str:
 class ApplicationFile(models.Model):
     """An uploaded file. A re-upload of a single-file kind supersedes the previous one, which is kept."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="files"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=FileKind.choices)
-    file = models.FileField(upload_to=_private_upload_path, max_length=200)
+    file = models.FileField(_("file"), upload_to=_private_upload_path, max_length=200)
     name = models.CharField(_("file name"), max_length=130)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField("SHA-256", max_length=64)
@@ -313,7 +317,9 @@ class ApplicationFile(models.Model):
 class Recommendation(models.Model):
     """A coordinator's signed opinion on an application: recommend, return for correction or decline."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="recommendations")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="recommendations"
+    )
     district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("decision"), max_length=20, choices=RecommendationDecision.choices)
     opinion = models.TextField(_("opinion"))

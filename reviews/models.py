@@ -156,7 +156,9 @@ class ScoreItem(models.Model):
     """A category (top level) or an item of a score sheet. Items carry the points an examiner awards."""
 
     template = models.ForeignKey(ScoreSheetTemplate, on_delete=models.CASCADE, related_name="items")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent item"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     code = models.CharField(_("clause"), max_length=20)
     label = models.CharField(_("label"), max_length=120)
     points = models.DecimalField(
