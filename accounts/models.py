@@ -123,7 +123,12 @@ class Department(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
 
     def __str__(self) -> str:
-        return f"{self.region.name}{self.name}" if self.region_id else self.name
+        if not self.region_id:
+            return self.name
+        region = self.region.name
+        # "威海市" and "市发展改革委" read as 威海市发展改革委, not 威海市市发展改革委.
+        name = self.name[1:] if self.name.startswith("市") and region.endswith("市") else self.name
+        return f"{region}{name}"
 
     def serves(self, region_id: int | None) -> bool:
         """True when this department may sign for a scheme of `region_id` (a department without a region: any)."""

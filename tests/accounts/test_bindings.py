@@ -40,7 +40,7 @@ def test_linyi_departments_loaded_art15():
         "市安监局",
         "市食药监局",
     ]
-    assert str(_linyi()) == "临沂市市发改委"
+    assert str(_linyi()) == "临沂市发改委"
 
 
 # --- services -------------------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_user_department_set_binds_and_audits(admin_user, users):
     target.refresh_from_db()
     assert target.department.name == "市经信委"
     event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_id=str(target.pk))
-    assert event.detail == "department: 临沂市市经信委 (was -)"
+    assert event.detail == "department: 临沂市经信委 (was -)"
 
 
 def test_user_department_set_needs_the_role(admin_user, users):

@@ -50,10 +50,10 @@ def test_department_sign_off_own_department_art15(linyi):
     ("bound", "region", "signs_for", "reason"),
     [
         pytest.param(
-            "市经信委", "371300", "市发改委", "临沂市市经信委 signs only for itself, not for 市发改委", id="other"
+            "市经信委", "371300", "市发改委", "临沂市经信委 signs only for itself, not for 市发改委", id="other"
         ),
         pytest.param(
-            "市发改委", "371000", "市发改委", "威海市市发改委 signs only for itself, not for 市发改委", id="city"
+            "市发改委", "371000", "市发改委", "威海市发改委 signs only for itself, not for 市发改委", id="city"
         ),
         pytest.param(None, None, "市发改委", "this department account is bound to no department", id="unbound"),
     ],
