@@ -556,14 +556,18 @@ def remind_due(*, today: date | None = None) -> int:
     Side effects: sets reminded_at; one reminder mail per assignment, queued on commit.
     """
     today = today or timezone.localdate()
-    due = Assignment.objects.filter(
-        _live(),
-        reminded_at__isnull=True,
-        edition_stage__sheets_due__gte=today,
-        edition_stage__sheets_due__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
-        application__state=ApplicationState.IN_REVIEW,
-        application__current_stage=F("edition_stage__stage"),
-    ).exclude(sheet__state="submitted").values_list("pk", flat=True)  # a submitted sheet needs no reminder
+    due = (
+        Assignment.objects.filter(
+            _live(),
+            reminded_at__isnull=True,
+            edition_stage__sheets_due__gte=today,
+            edition_stage__sheets_due__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+            application__state=ApplicationState.IN_REVIEW,
+            application__current_stage=F("edition_stage__stage"),
+        )
+        .exclude(sheet__state="submitted")
+        .values_list("pk", flat=True)
+    )  # a submitted sheet needs no reminder
     reminded = 0
     for pk in list(due):
         with transaction.atomic():

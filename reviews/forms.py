@@ -340,3 +340,42 @@ class DefenceSessionForm(PortalForm):
 
     def service_arguments(self) -> dict:
         return {**self.cleaned_data, "applications": list(self.cleaned_data["applications"])}
+
+
+# --- closing a scored stage ----------------------------------------------------------------------------------------
+
+
+class ProgressSelectForm(PortalForm):
+    """How the office pre-selects who passes on: the top N, all at or above a score, or by hand (no preselection).
+    Read from the query string, so the choice can be changed and shown again without sending anything."""
+
+    TOP, SCORE, HAND = "top", "score", "hand"
+
+    mode = forms.ChoiceField(
+        label=_("Choose who passes on"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[(TOP, _("The top N")), (SCORE, _("All at or above a score")), (HAND, _("By ticking rows"))],
+    )
+    top = forms.IntegerField(label=_("N"), required=False, min_value=1, max_value=10000)
+    min_score = forms.DecimalField(label=_("Score"), required=False, min_value=0, max_digits=8, decimal_places=2)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.TOP and data.get("top") is None:
+            self.add_error("top", _("Enter how many applications pass on."))
+        if data.get("mode") == self.SCORE and data.get("min_score") is None:
+            self.add_error("min_score", _("Enter the lowest score that passes on."))
+        return data
+
+
+class StageCloseForm(PortalForm):
+    """The confirmations of a close; the ticks and the reasons per row are read by the view."""
+
+    missing_reason = forms.CharField(
+        label=_("Why the stage is closed with score sheets or a consensus missing"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    ties_decided = forms.BooleanField(label=_("I have chosen between the applications tied at the cut"), required=False)

@@ -265,8 +265,8 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
     with transaction.atomic():
         # The stage's row lock queues a submission behind the office closing the stage (and the other way
         # round), so no sheet comes in after the close has counted them.
-        edition_stage = EditionStage.objects.select_for_update().select_related("stage").get(
-            pk=assignment.edition_stage_id
+        edition_stage = (
+            EditionStage.objects.select_for_update().select_related("stage").get(pk=assignment.edition_stage_id)
         )
         assignment.edition_stage = edition_stage
         window = sheet_window(assignment=assignment)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.bulk import BulkResult, bulk_apply
 from accounts.enums import AuditAction, AuditResult, Role
 from accounts.rules import has_any_role, is_office
 from accounts.services import audit_record
@@ -124,9 +125,7 @@ def _closed_for_records(edition_stage: EditionStage) -> str | None:
 def _closed_for_scheduling(edition_stage: EditionStage) -> str | None:
     if edition_stage.closed_at is None:
         return None
-    return _("This stage was closed on %(date)s; nothing more is scheduled at it.") % {
-        "date": edition_stage.closed_on
-    }
+    return _("This stage was closed on %(date)s; nothing more is scheduled at it.") % {"date": edition_stage.closed_on}
 
 
 def _parse_score(raw) -> Decimal | None:
@@ -236,6 +235,29 @@ def gate_record(
         elif outcome == GateOutcome.FAIL:
             application_fail_stage(application=application, by=by, stage=stage, reason=note, request=request)
     return record
+
+
+def gate_record_bulk(
+    *, edition_stage: EditionStage, outcome: str, entries: Iterable[tuple[Application, str, object]], by, request=None
+) -> BulkResult:
+    """Record the same `outcome` for several applications of a gate stage, each with its own note (a failure's
+    reason) and score: one ``gate_record`` per application through ``bulk_apply``, so each is recorded and moved
+    whole or not at all, and the refused ones come back with the reason. Items are the `entries` tuples
+    (application, note, score). Side effects: those of ``gate_record``, per application."""
+
+    def record(entry):
+        application, note, score = entry
+        return gate_record(
+            edition_stage=edition_stage,
+            application=application,
+            outcome=outcome,
+            note=note,
+            score=score,
+            by=by,
+            request=request,
+        )
+
+    return bulk_apply(list(entries), record)
 
 
 # --- qualification departments (Linyi art. 15) ------------------------------------------------------------

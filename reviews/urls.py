@@ -63,3 +63,9 @@ urlpatterns += [
     path("experts/<int:pk>/password-link/", expert_pool.expert_password_link, name="expert_password_link"),
     path("experts/welcome/<uidb64>/<token>/", expert_pool.expert_password_set, name="expert_password_set"),
 ]
+
+from .views import progress as stage_progress  # noqa: E402 - appended block of the stage-progress pages
+
+urlpatterns += [
+    path("stages/<int:pk>/progress/", stage_progress.stage_progress_page, name="stage_progress"),
+]
