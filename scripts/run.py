@@ -62,6 +62,8 @@ def main() -> int:
         "4",
         "--access-logfile",
         "-",
+        # No control socket under the home folder: two checkouts can each serve on their own port.
+        "--no-control-socket",
     ]
     children = [subprocess.Popen(celery, cwd=ROOT, env=env), subprocess.Popen(web, cwd=ROOT, env=env)]
 

@@ -84,6 +84,14 @@ def test_audit_display_object_is_named_by_its_chinese_type_and_stored_name(zh):
             id="scope",
         ),
         pytest.param(
+            "accounts.User",
+            "department: 威海市发展改革委 (was -)",
+            "资格审查部门：威海市发展改革委（原为：—）",
+            id="department-bound",
+        ),
+        pytest.param("accounts.User", "roles: expert (was -)", "角色：评审专家（原为：—）", id="roles-given"),
+        pytest.param("awards.Edition", "draft → open", "筹备中 → 开放申报", id="edition-status"),
+        pytest.param(
             "applications.Application", "a free comment 自由文字", "a free comment 自由文字", id="unknown-kept"
         ),
     ],
