@@ -171,8 +171,13 @@ def next_actions(
         return _fallback(state)
     if state == S.IN_NOTICE:
         return (
-            NextAction(Actor.PUBLIC, _("May object until the notice ends."), "decisions:board", EDITION),
-            NextAction(Actor.OFFICE, _("Decides each objection; the notice closes by itself when it ends.")),
+            NextAction(Actor.PUBLIC, _("May object until the notice ends.")),
+            NextAction(
+                Actor.OFFICE,
+                _("Decides each objection; the notice closes by itself when it ends."),
+                "decisions:board",
+                EDITION,
+            ),
         )
     if state == S.APPROVED:
         return (
@@ -187,9 +192,10 @@ def next_actions(
 
 # --- where the application stands in its pipeline ---------------------------------------------------------------
 
-DONE, CURRENT, LATER, STOPPED = "done", "current", "later", "stopped"
+DONE, NEXT, CURRENT, LATER, STOPPED = "done", "next", "current", "later", "stopped"
 STANDING_LABELS = {
     DONE: _("done"),
+    NEXT: _("waits to start"),
     CURRENT: _("current"),
     LATER: _("later"),
     STOPPED: _("stopped here"),
@@ -219,7 +225,7 @@ def _pivot(state: str, current, stages) -> tuple[int | None, str]:
         return _kind_position(stages, K.DISTRICT_RECOMMENDATION), CURRENT
     if state == S.RECOMMENDED:
         # The recommendation is done; the first review stage waits for the office to start it.
-        return first_review, CURRENT
+        return first_review, NEXT
     if state == S.NOT_RECOMMENDED:
         return _kind_position(stages, K.DISTRICT_RECOMMENDATION), STOPPED
     if state == S.WITHDRAWN:
@@ -236,7 +242,8 @@ def _pivot(state: str, current, stages) -> tuple[int | None, str]:
 def standing(*, state: str, current_stage, stages) -> list[Standing]:
     """Every stage of the pipeline (`stages` in order, applications.pipeline.stages) with the application's
     status there: the stages before its current one are done, the current one is current (or, for a closed
-    application, where it stopped), the rest later. An award held or revoked has gone through every stage."""
+    application, where it stopped; for a recommended one, the first review stage waits to start), the rest
+    later. An award held or revoked has gone through every stage."""
     position, status = _pivot(state, current_stage, stages)
     if position is None:
         return [Standing(stage, status) for stage in stages]

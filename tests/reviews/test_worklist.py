@@ -325,7 +325,7 @@ def test_worklist_export_holds_exactly_the_filtered_rows_with_chinese_headings(c
     table = _sheet(response)
     assert table[0] == [
         "序号", "申报编号", "奖项及届别", "单位名称/姓名", "统一社会信用代码", "类别",
-        "推荐区县（市）", "当前状态", "当前阶段", "档次", "提交时间",
+        "推荐区县（市）", "当前状态", "当前阶段", "奖励层级", "提交时间",
     ]  # fmt: skip
     assert [row[1] for row in table[1:]] == [x.number for x in reversed([b, *many])]
     last = table[-1]
