@@ -26,6 +26,7 @@ from .expert_import import (
     tags_problem,
 )
 from .models import ExpertProfile
+from .selectors import accounts_taken
 
 TITLE_CHOICES = [("", "—"), *PROFESSIONAL_TITLES, (TITLE_OTHER, _("Other (type it below)"))]
 
@@ -206,6 +207,15 @@ class ExpertCreateForm(ExpertProfileFields):
         super().__init__(*args, **kwargs)
         self.order_fields(["username", "full_name", "phone", "email", *self.base_fields])
 
+    def clean_username(self):
+        # Said at once with the other fields' errors; the service checks again under its transaction.
+        username = self.cleaned_data["username"].strip()
+        if accounts_taken(usernames=[username])["usernames"]:
+            raise forms.ValidationError(
+                _("The username %(username)s is taken by another account.") % {"username": username}
+            )
+        return username
+
     def clean_phone(self):
         phone = normalise_mobile(self.cleaned_data.get("phone"))
         if not phone:
@@ -276,7 +286,7 @@ class ReasonForm(PortalForm):
 
 
 class CreditRecordForm(PortalForm):
-    kind = forms.ChoiceField(label=_("Entry"), choices=CreditRecordKind.choices)
+    kind = forms.ChoiceField(label=_("Entry"), choices=[("", "—"), *CreditRecordKind.choices])
     article = forms.CharField(
         label=_("Article"), max_length=60, required=False, help_text=_("The rule it rests on, e.g. 威海办法第二十五条.")
     )

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
@@ -363,7 +364,11 @@ def _import_confirm(request):
         ],
     )
     request.session["reviews.expert_import_done"] = len(created)
-    messages.success(request, _("%(count)d experts were imported.") % {"count": len(created)})
+    messages.success(
+        request,
+        ngettext("%(count)d expert was imported.", "%(count)d experts were imported.", len(created))
+        % {"count": len(created)},
+    )
     return redirect("reviews:expert_import")
 
 
