@@ -248,20 +248,25 @@ def _refused(message: str, code: str) -> WorkbookRefused:
     return WorkbookRefused(message, code=code)
 
 
+def file_too_large() -> WorkbookRefused:
+    """The refusal of a file over MAX_FILE_BYTES (also raised by the page before it reads the upload)."""
+    return _refused(
+        _(
+            "The file is larger than %(size)d MB; a list of experts is much smaller. Please upload the filled-in "
+            "template."
+        )
+        % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+        "too_large",
+    )
+
+
 def _check_container(data: bytes) -> None:
     """Refuse what is not an .xlsx before openpyxl reads it: an empty file, another type, a damaged or
     oversized zip, a zip that holds no workbook."""
     if not data:
         raise _refused(_("The file is empty. Please fill in the template and upload it."), "empty")
     if len(data) > MAX_FILE_BYTES:
-        raise _refused(
-            _(
-                "The file is larger than %(size)d MB; a list of experts is much smaller. Please upload the filled-in "
-                "template."
-            )
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-            "too_large",
-        )
+        raise file_too_large()
     if not data.startswith(b"PK\x03\x04"):
         raise _refused(
             _(
