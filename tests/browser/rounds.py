@@ -72,6 +72,16 @@ def open_edition(code: str) -> Edition:
     return make_edition(code)
 
 
+def department_account(username: str, name: str, region_code: str):
+    """A qualification-department account bound to its department (configuration, like the other staff)."""
+    from accounts.models import Department
+
+    department, _created = Department.objects.get_or_create(name=name, region=District.objects.get(code=region_code))
+    return UserFactory(
+        username=username, display_name=f"{name} 审核员", roles=[Role.QUALIFICATION_DEPARTMENT], department=department
+    )
+
+
 def expert(username: str, full_name: str, employer: str, *, industries=(), fields=()) -> ExpertProfile:
     user = UserFactory(username=username, display_name=full_name, roles=[Role.EXPERT])
     return ExpertProfile.objects.create(
@@ -343,7 +353,8 @@ def office_starts_review_of_edition(page, edition, application_ids: list[int]) -
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("#start-review-edition")
-    expect_alert_success(page)
+    assert "alert-success" in page.get_attribute("#bulk-result", "class")
+    assert page.locator("#bulk-refused").count() == 0
     for pk in application_ids:
         assert page.get_attribute(f"#worklist-table tr[data-application='{pk}']", "data-state") == "in_review"
 
@@ -447,6 +458,95 @@ def close_stage_and_pass(page, edition_stage: int, application_id: int, *, top: 
         page.click("#close-stage")
     assert page.get_attribute("#progress", "data-closed") == "true", page.locator(".alert").all_inner_texts()
     expect_alert_success(page)
+
+
+def office_sets_departments(page, edition_stage: int, names: list[str]) -> None:
+    """The qualification check's page of department sign-offs: the office sets which departments sign."""
+    open_board(page, edition_stage)
+    page.click("#signoff-link")
+    page.wait_for_url(f"**/reviews/stages/{edition_stage}/signoff/")
+    page.fill("#departments-form textarea[name=names]", "\n".join(names))
+    with page.expect_navigation():
+        page.locator("#departments-form button[type=submit]").click()
+    expect_alert_success(page)
+    listed = page.locator("#department-list li[data-department]").evaluate_all(
+        "items => items.map(i => i.dataset.department)"
+    )
+    assert listed == names
+
+
+def department_signs(page, user, application_id: int, department: str, note: str) -> None:
+    """A department's account: from "awaiting my signature" to the sign-off form of the application; approves."""
+    login(page, user.username)
+    assert department in page.locator("#dashboard-department").inner_text()
+    page.click("#signatures-link")
+    page.wait_for_url(f"**{reverse('reviews:signatures')}*")
+    assert page.get_attribute("#my-department", "data-department") == department
+    page.locator(f"#signatures-table tr[data-application='{application_id}'] a.sign-link").click()
+    page.wait_for_url("**/signoff/*")
+    row = page.locator(f".signoff-row[data-application='{application_id}']")
+    prefix = f"signoff-{application_id}"
+    row.locator(f"select[name='{prefix}-department']").select_option(department)
+    row.locator(f"input[name='{prefix}-decision'][value=approve]").check()
+    row.locator(f"[name='{prefix}-note']").fill(note)
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    expect_alert_success(page)
+    signed = page.locator(f".signoff-row[data-application='{application_id}'] li[data-department='{department}']")
+    assert signed.get_attribute("data-decision") == "approve"
+    logout(page)
+
+
+def open_agency_record_page(page, edition_stage: int) -> None:
+    """An agency's account: from "stages my agency runs" to the stage's record page."""
+    dashboard(page)
+    page.click("#agency-stages-link")
+    page.wait_for_url(f"**{reverse('reviews:agency_stages')}*")
+    page.click(f"#agency-stages-table tr[data-edition-stage='{edition_stage}'] a.record-link")
+    page.wait_for_url(f"**/reviews/stages/{edition_stage}/*/")
+
+
+# --- the supervision group (Zibo art. 12, 17) -----------------------------------------------------------------
+
+
+def office_forms_supervision_group(page, edition, members: list[tuple[str, str, str, object]]) -> None:
+    """From the dashboard's supervision groups: set up the edition's group, appoint its members (kind, name,
+    organisation, account) and confirm it."""
+    dashboard(page)
+    page.click("#supervision-groups-link")
+    page.wait_for_url(f"**{reverse('aftercare:groups')}")
+    url = reverse("aftercare:group", args=[edition.pk])
+    page.locator(f"tr[data-edition='{edition.pk}'] a[href='{url}']").click()
+    page.wait_for_url(f"**{url}")
+    with page.expect_navigation():
+        page.click("#group-create")
+    expect_alert_success(page)
+    for kind, name, organisation, user in members:
+        page.select_option("#id_kind", kind)
+        page.fill("#id_full_name", name)
+        page.fill("#id_organisation_name", organisation)
+        page.select_option("#id_user", str(user.pk))
+        with page.expect_navigation():
+            page.click("#member-button")
+        expect_alert_success(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#confirm-button")
+    expect_alert_success(page)
+
+
+def supervisor_files_opinion(page, user, edition, text: str) -> None:
+    """A member of the supervision group files an opinion from the dashboard."""
+    login(page, user.username)
+    page.click(f"[data-opinion-link='{edition.pk}']")
+    page.wait_for_url(f"**{reverse('aftercare:opinion_new', args=[edition.pk])}")
+    page.fill("#id_text", text)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('aftercare:group', args=[edition.pk])}")
+    expect_alert_success(page)
+    assert text in page.locator("main").inner_text()
+    logout(page)
 
 
 # --- experts ----------------------------------------------------------------------------------------------------
