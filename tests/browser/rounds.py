@@ -82,6 +82,19 @@ def department_account(username: str, name: str, region_code: str):
     )
 
 
+def agency_account(username: str, name: str, agency_name: str, district_code: str):
+    """A third-party agency's account bound to its agency (configuration)."""
+    from tests.factories import OrganisationFactory
+
+    agency = OrganisationFactory(name=agency_name, district=District.objects.get(code=district_code))
+    user = UserFactory(username=username, display_name=name, roles=[Role.AGENCY_STAFF], agency=agency)
+    return user, agency
+
+
+def supervisor_account(username: str, name: str):
+    return UserFactory(username=username, display_name=name, roles=[Role.SUPERVISOR])
+
+
 def expert(username: str, full_name: str, employer: str, *, industries=(), fields=()) -> ExpertProfile:
     user = UserFactory(username=username, display_name=full_name, roles=[Role.EXPERT])
     return ExpertProfile.objects.create(
@@ -155,6 +168,14 @@ def dashboard_link(page, role: Role, url_name: str, *args, what: str) -> None:
 
 
 MISSING_LINKS: list[str] = []
+# Steps that no page offers yet, done by a stand-in so that the rest of the round still runs; the test fails at its
+# end naming each (``fail_on_deferred``).
+DEFERRED: list[str] = []
+
+
+def fail_on_deferred() -> None:
+    if DEFERRED:
+        missing("; ".join(dict.fromkeys(DEFERRED)))
 
 
 def goto_todo_link(page, url: str, note: str) -> None:
@@ -276,7 +297,15 @@ def stage_pk(edition, kind: str) -> int:
 
 
 def office_sets_up_stage(
-    page, edition, kind: str, *, experts: int = 1, sheet: str | None = None, days_before: int = 3, days: int = 30
+    page,
+    edition,
+    kind: str,
+    *,
+    experts: int = 1,
+    sheet: str | None = None,
+    days_before: int = 3,
+    days: int = 30,
+    run_by=None,
 ) -> int:
     """From the review stages list: set up the stage `kind` of `edition`, open from a few days ago. Returns the
     edition stage's id (from the board it lands on)."""
@@ -287,6 +316,15 @@ def office_sets_up_stage(
     page.fill("#id_opens", (today() - timedelta(days=days_before)).isoformat())
     page.fill("#id_sheets_due", (today() + timedelta(days=days)).isoformat())
     page.fill("#id_experts_per_application", str(experts))
+    if run_by is not None:
+        if page.locator("#id_run_by").count():
+            page.select_option("#id_run_by", str(run_by.pk))
+        else:
+            DEFERRED.append(
+                "the office cannot give a review stage to its third-party agency on any page: the stage set-up form "
+                "(reviews:stage_create) has no “run by” field, and EditionStage.run_by is set only by "
+                "seed_demo_roles; the test set it with a queryset update to go on"
+            )
     if sheet is not None:
         from reviews.models import ScoreSheetTemplate
 
@@ -295,6 +333,11 @@ def office_sets_up_stage(
     page.wait_for_url(BOARD_ID)
     edition_stage = int(page.get_attribute("#board", "data-edition-stage"))
     assert page.locator(".alert-success[role=alert]").count() == 1
+    if run_by is not None and not page.locator("#id_run_by").count():
+        from reviews.models import EditionStage
+
+        # Stand-in for the missing field (see DEFERRED): the test fails at its end naming it.
+        EditionStage.objects.filter(pk=edition_stage).update(run_by=run_by)
     # Back to the list, for the next one.
     page.locator(".breadcrumb a[href='/reviews/stages/']").click()
     page.wait_for_url("**/reviews/stages/")
@@ -359,9 +402,19 @@ def office_starts_review_of_edition(page, edition, application_ids: list[int]) -
         assert page.get_attribute(f"#worklist-table tr[data-application='{pk}']", "data-state") == "in_review"
 
 
-def gate_records(page, edition_stage: int, application_id: int, outcome: str, note: str, score=None) -> None:
-    """On the stage's gate page: record `outcome` (pass, fail or noted) for the application."""
-    open_record_page(page, edition_stage)
+def _open_record(page, edition_stage: int, agency: bool) -> None:
+    if agency:
+        open_agency_record_page(page, edition_stage)
+    else:
+        open_record_page(page, edition_stage)
+
+
+def gate_records(
+    page, edition_stage: int, application_id: int, outcome: str, note: str, score=None, *, agency: bool = False
+) -> None:
+    """On the stage's gate page (the office's, or the agency's from its own worklist): record `outcome` (pass,
+    fail or noted) for the application."""
+    _open_record(page, edition_stage, agency)
     assert page.get_attribute("#gate", "data-can-record") == "true"
     row = page.locator(f"#gate-pending .gate-row[data-application='{application_id}']")
     prefix = f"gate-{application_id}"
@@ -394,8 +447,10 @@ def assigned_experts(page, edition_stage: int) -> list[int]:
     ]
 
 
-def schedule_visit(page, edition_stage: int, application_id: int, team: list[ExpertProfile], place: str) -> None:
-    open_record_page(page, edition_stage)
+def schedule_visit(
+    page, edition_stage: int, application_id: int, team: list[ExpertProfile], place: str, *, agency: bool = False
+) -> None:
+    _open_record(page, edition_stage, agency)
     page.select_option("#id_application", str(application_id))
     page.fill("#id_scheduled_on", today().isoformat())
     page.fill("#id_place", place)
@@ -409,9 +464,9 @@ def schedule_visit(page, edition_stage: int, application_id: int, team: list[Exp
     )
 
 
-def schedule_defence(page, edition_stage: int, application_ids: list[int], place: str) -> None:
+def schedule_defence(page, edition_stage: int, application_ids: list[int], place: str, *, agency: bool = False) -> None:
     """A session that started a little earlier today (sheets may be submitted once it has been held)."""
-    open_record_page(page, edition_stage)
+    _open_record(page, edition_stage, agency)
     starts = timezone.localtime() - timedelta(minutes=30)
     if starts.date() != today():
         starts = timezone.localtime().replace(hour=0, minute=1)
@@ -529,10 +584,28 @@ def office_forms_supervision_group(page, edition, members: list[tuple[str, str, 
         with page.expect_navigation():
             page.click("#member-button")
         expect_alert_success(page)
-    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("#confirm-button")
     expect_alert_success(page)
+
+
+def office_answers_opinion(page, edition, text: str, answer: str) -> None:
+    """The office reads the group's opinions on the edition's group page and answers the one filed."""
+    dashboard(page)
+    page.click("#supervision-groups-link")
+    page.wait_for_url(f"**{reverse('aftercare:groups')}")
+    url = reverse("aftercare:group", args=[edition.pk])
+    page.locator(f"tr[data-edition='{edition.pk}'] a[href='{url}']").click()
+    page.wait_for_url(f"**{url}")
+    opinion = page.locator("#opinions article[data-opinion]").filter(has_text=text)
+    assert opinion.get_attribute("data-answered") == "false"
+    opinion.locator("textarea[name=answer]").fill(answer)
+    with page.expect_navigation():
+        opinion.locator("button[type=submit]").click()
+    expect_alert_success(page)
+    opinion = page.locator("#opinions article[data-opinion]").filter(has_text=text)
+    assert opinion.get_attribute("data-answered") == "true"
+    assert answer in opinion.inner_text()
 
 
 def supervisor_files_opinion(page, user, edition, text: str) -> None:
