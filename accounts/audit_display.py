@@ -449,6 +449,14 @@ PATTERNS = [
         ),
     ),
     (
+        _p(r"^(?P<own>.+) signs only for itself, not for (?P<other>.+)$"),
+        "",
+        lambda label, m: (
+            gettext("%(own)s signs only for itself, not for %(other)s")
+            % {"own": m["own"], "other": "—" if m["other"] == "-" else m["other"]}
+        ),
+    ),
+    (
         _p(r"^(?P<n>\d+) invited$"),
         "",
         lambda label, m: gettext("%(n)s invited") % {"n": m["n"]},

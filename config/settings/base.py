@@ -15,7 +15,7 @@ PORTAL_HOST = env_str("PORTAL_HOST", "127.0.0.1")
 PORTAL_PORT = env_int("PORTAL_PORT", 8000, minimum=1, maximum=65535)
 # The public address of the portal, printed in certificates' QR codes (the verification page). Unset, it is the
 # server that `make run` starts, so a QR code points at the server that printed it.
-_LOCAL_HOST = "127.0.0.1" if PORTAL_HOST in {"0.0.0.0", "::", ""} else PORTAL_HOST
+_LOCAL_HOST = "127.0.0.1" if PORTAL_HOST in {"0.0.0.0", "::", ""} else PORTAL_HOST  # noqa: S104 - a comparison
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://{_LOCAL_HOST}:{PORTAL_PORT}")
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-only-key-do-not-use-in-production-0123456789")

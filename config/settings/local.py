@@ -12,7 +12,7 @@ DEBUG = env_bool("DEBUG", False)
 # The embedded server answers on the loopback names; bound to every interface, it answers any host name the
 # machine is reached by (a test run on a LAN), which only the embedded run may allow.
 _LOOPBACK = ["127.0.0.1", "localhost", "[::1]"]
-if PORTAL_HOST in {"0.0.0.0", "::"}:
+if PORTAL_HOST in {"0.0.0.0", "::"}:  # noqa: S104 - a comparison, the bind is scripts/run.py
     _HOSTS = ["*"]
 else:
     _HOSTS = _LOOPBACK + ([PORTAL_HOST] if PORTAL_HOST not in _LOOPBACK else [])
