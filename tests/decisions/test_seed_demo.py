@@ -21,4 +21,9 @@ def test_seed_demo_decisions_twice_gives_one_notice_and_announced_winners():
     assert states["LY-2021-0001"] == states["LY-2021-0002"] == ApplicationState.AWARDED
     assert {states[f"ZB-2025-000{i}"] for i in (1, 2, 3)} <= {ApplicationState.IN_NOTICE, ApplicationState.CANDIDATE}
     assert PublicNotice.objects.count() <= 1
-    assert sorted(Certificate.objects.values_list("number", flat=True)) == ["LY-2021-U-001", "LY-2021-U-002"]
+    assert sorted(Certificate.objects.values_list("number", flat=True)) == [
+        "LY-2021-U-001",
+        "LY-2021-U-002",
+        "SD-2021-U-001",
+        "SD-2021-U-002",
+    ]
