@@ -51,9 +51,13 @@ def role_required(*roles: Role):
 
 
 def can_manage_users(user) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.has_perm("accounts.change_user")
-    )
+    # Only a role that roles.py may give the permission to pays for reading the permissions (the navigation asks
+    # on every page): the system administrator, or a superuser.
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if not (user.is_superuser or user.has_role(Role.SYSADMIN)):
+        return False
+    return user.has_perm("accounts.change_user")
 
 
 # Roles that keep watch on the administrators: only a superuser (set up outside the portal) gives or takes them.

@@ -98,8 +98,8 @@ def test_signatures_page_other_roles_refused(client, role):
     assert client.get(reverse("reviews:signatures")).status_code == 403
 
 
-def test_signatures_page_unbound_account_told_to_ask(client, linyi, department_user):
-    client.force_login(department_user)
+def test_signatures_page_unbound_account_told_to_ask(client, linyi):
+    client.force_login(UserFactory(roles=[Role.QUALIFICATION_DEPARTMENT]))
     response = client.get(reverse("reviews:signatures"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -250,3 +250,39 @@ def _agency_queries(client, agency, first_year, count):
 def test_agency_page_query_count_constant(client, agencies):
     client.force_login(agency_account(agencies["mine"]))
     assert _agency_queries(client, agencies["mine"], 1990, 1) == _agency_queries(client, agencies["mine"], 2000, 50)
+
+
+# --- the reviews pages and services refuse another agency's stage (needs the caller change, see below) -----------
+# reviews.stage_records._runs_stage and the gate, visits and defence pages pass the edition stage to can_run_stage
+# once /tmp/roles/callers.patch is applied; until then they pass the rulebook's stage, which names no agency.
+NEEDS_CALLERS = pytest.mark.xfail(strict=True, reason="the reviews guards still pass the rulebook stage")
+
+
+@NEEDS_CALLERS
+@pytest.mark.parametrize("name", ["reviews:gate", "reviews:visits", "reviews:defence"], ids=lambda n: n.split(":")[1])
+def test_record_pages_refuse_another_agencys_stage(client, weihai, agencies, name):
+    kind = {"reviews:gate": "public_opinion", "reviews:visits": "onsite_review", "reviews:defence": "oral_defence"}
+    stage = (
+        weihai["stage"]
+        if name == "reviews:gate"
+        else _edition_stage(weihai["edition"], kind[name], opens=timezone.localdate())
+    )
+    stage.run_by = agencies["other"]
+    stage.save(update_fields=["run_by"])
+    client.force_login(agency_account(agencies["mine"]))
+    assert client.get(reverse(name, args=[stage.pk])).status_code == 403
+    client.force_login(agency_account(agencies["other"]))
+    assert client.get(reverse(name, args=[stage.pk])).status_code == 200
+
+
+@NEEDS_CALLERS
+def test_gate_record_refuses_another_agencys_stage(weihai, agencies):
+    stage = weihai["stage"]
+    stage.run_by = agencies["other"]
+    stage.save(update_fields=["run_by"])
+    stranger = agency_account(agencies["mine"])
+    with pytest.raises(PermissionDenied):
+        stage_records.gate_record(
+            edition_stage=stage, application=weihai["application"], outcome="pass", note="", by=stranger
+        )
+    assert AuditEvent.objects.filter(actor=stranger, action=AuditAction.PERMISSION_REFUSED).exists()
