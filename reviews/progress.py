@@ -286,8 +286,8 @@ def _refuse(by, obj, reason: str, request=None):
 
 
 def may_close(user, edition_stage: EditionStage) -> bool:
-    """The office; the third-party agency where the rulebook's data lets it run the stage."""
-    return has_any_role(user, Role.OFFICE_STAFF, Role.AGENCY_STAFF) and can_run_stage(user, edition_stage.stage)
+    """The office; the staff of the third-party agency that runs this edition stage (``EditionStage.run_by``)."""
+    return has_any_role(user, Role.OFFICE_STAFF, Role.AGENCY_STAFF) and can_run_stage(user, edition_stage)
 
 
 def stage_close(

@@ -20,7 +20,7 @@ from reviews.enums import GateOutcome, SheetState
 from reviews.models import Assignment, EditionStage, GateRecord, ScoreSheet, ScoreSheetTemplate
 from tests.applications.conftest import make_edition, make_unit_applicant
 from tests.concurrency import needs_postgres, run_together
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.reviews.conftest import _application, _edition_stage, make_expert
 
 TEMPLATE = "national-benchmark-2022"
@@ -308,14 +308,21 @@ def test_stage_close_wrong_role_refused_and_audit_row_kept(db, role):
     assert AuditEvent.objects.filter(actor=user, result=AuditResult.REFUSED).count() == 1
 
 
-def test_stage_close_agency_may_close(db):
+def test_stage_close_by_the_agency_that_runs_the_stage_only(db):
     scene = build([(90, 90)])
-    agency = UserFactory(roles=[Role.AGENCY_STAFF])
+    edition_stage = scene["edition_stage"]
+    agency, other = OrganisationFactory(name="山东质量评价中心"), OrganisationFactory(name="另一评价机构")
+    EditionStage.objects.filter(pk=edition_stage.pk).update(run_by=agency)
+    edition_stage.refresh_from_db()
+    outsider = UserFactory(roles=[Role.AGENCY_STAFF], agency=other)
+    with pytest.raises(PermissionDenied):
+        progress.stage_close(edition_stage=edition_stage, decided=ids(scene["applications"]), passing=[], by=outsider)
+    runner = UserFactory(roles=[Role.AGENCY_STAFF], agency=agency)
     assert progress.stage_close(
-        edition_stage=scene["edition_stage"],
+        edition_stage=edition_stage,
         decided=ids(scene["applications"]),
         passing=ids(scene["applications"]),
-        by=agency,
+        by=runner,
     ).closed
 
 
