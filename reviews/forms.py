@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from applications.forms import PortalForm
 from applications.models import Application
 from awards.enums import SCORED_STAGES
@@ -128,6 +129,13 @@ class EditionStageForm(PortalForm):
         required=False,
         help_text=_("Stages that experts score need one; gate stages, whose result is recorded, take none."),
     )
+    run_by = forms.ModelChoiceField(
+        label=_("Run by (third-party agency)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("The office"),
+        help_text=_("The agency whose staff record, schedule and organise this stage."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +147,8 @@ class EditionStageForm(PortalForm):
         )
         self.fields["stage"].label_from_instance = lambda stage: f"{stage.rulebook.scheme} · {stage.get_kind_display()}"
         self.fields["score_sheet"].queryset = ScoreSheetTemplate.objects.all()
+        # The organisations some agency account works for (a user page binds the account to its agency).
+        self.fields["run_by"].queryset = Organisation.objects.filter(agency_staff__isnull=False).distinct()
 
     def service_arguments(self) -> dict:
         return dict(self.cleaned_data)

@@ -76,7 +76,7 @@ def _refuse(by, obj, reason: str, request=None):
     raise PermissionDenied(reason)
 
 
-def _runs_stage(by, stage: Stage) -> bool:
+def _runs_stage(by, stage: EditionStage) -> bool:
     """The office or the agency; a qualification department signs off through ``department_sign_off`` only."""
     return has_any_role(by, Role.OFFICE_STAFF, Role.AGENCY_STAFF) and can_run_stage(by, stage)
 
@@ -158,7 +158,7 @@ def gate_record(
     mail. A refusal appends a PERMISSION_REFUSED audit row.
     """
     stage = edition_stage.stage
-    if not _runs_stage(by, stage):
+    if not _runs_stage(by, edition_stage):
         _refuse(by, application, "only the office or the agency records a gate stage", request)
     note = (note or "").strip()
     errors = []
@@ -454,7 +454,7 @@ def site_visit_schedule(
     Side effects: inserts or updates the SiteVisit and its team, CREATE or UPDATE audit row.
     """
     stage = edition_stage.stage
-    if not _runs_stage(by, stage):
+    if not _runs_stage(by, edition_stage):
         _refuse(by, application, "only the office or the agency schedules a site visit", request)
     team = list(team)
     place = (place or "").strip()
@@ -529,7 +529,7 @@ def defence_session_schedule(
     Side effects: inserts the DefenceSession and its applications, CREATE audit row.
     """
     stage = edition_stage.stage
-    if not _runs_stage(by, stage):
+    if not _runs_stage(by, edition_stage):
         _refuse(by, edition_stage, "only the office or the agency schedules a defence session", request)
     place = (place or "").strip()
     ids = sorted({application.pk for application in applications})

@@ -18,7 +18,7 @@ REVIEW_STAGES = SCORED_STAGES | GATE_STAGES
 
 
 def edition_stage_create(
-    *, edition, stage, opens, sheets_due, experts_per_application, score_sheet=None, by, request=None
+    *, edition, stage, opens, sheets_due, experts_per_application, score_sheet=None, run_by=None, by, request=None
 ) -> EditionStage:
     """Create the review stage `stage` (a scored or a gate stage of the edition's rulebook) for `edition`.
     Office only.
@@ -56,6 +56,7 @@ def edition_stage_create(
         sheets_due=sheets_due,
         experts_per_application=experts_per_application,
         score_sheet=score_sheet,
+        run_by=run_by,
     )
     edition_stage.full_clean()
     with transaction.atomic():
@@ -64,7 +65,8 @@ def edition_stage_create(
             action=AuditAction.CREATE,
             actor=by,
             obj=edition_stage,
-            detail=f"review stage {stage.kind}, due {sheets_due.isoformat()}, k={experts_per_application}",
+            detail=f"review stage {stage.kind}, due {sheets_due.isoformat()}, k={experts_per_application}"
+            + (f", run by {run_by.credit_code}" if run_by is not None else ""),
             request=request,
         )
         if stage.kind == StageKind.QUALIFICATION_CHECK and (names := default_departments(stage)):

@@ -74,8 +74,8 @@ def _gate_context(edition_stage, user) -> dict:
 @require_http_methods(["GET", "POST"])
 def gate(request, pk: int):
     edition_stage = _stage_of_kind(pk, GATE_STAGES)
-    if not can_run_stage(request.user, edition_stage.stage):
-        raise PermissionDenied("only the office, the agency or, for a qualification check, its departments")
+    if not can_run_stage(request.user, edition_stage):
+        raise PermissionDenied("only the office, the agency that runs it or, for a qualification check, a department")
     context = _gate_context(edition_stage, request.user)
     kind = edition_stage.stage.kind
     bound = None
@@ -123,6 +123,10 @@ def _number(application) -> str:
 
 def _signoff_page(request, edition_stage, *, bound=None, departments_form=None, status=200):
     departments = select.stage_department_names(edition_stage=edition_stage)
+    # The office signs on behalf of any department; a department account only for its own (department_sign_off).
+    own = getattr(request.user, "department", None)
+    office = has_any_role(request.user, Role.OFFICE_STAFF)
+    mine = departments if office else [name for name in departments if own is not None and name == own.name]
     pending_ids = select.stage_application_ids(edition_stage=edition_stage)
     sign_offs = select.department_sign_offs(edition_stage=edition_stage)
     by_application = defaultdict(dict)
@@ -140,7 +144,7 @@ def _signoff_page(request, edition_stage, *, bound=None, departments_form=None, 
                 "at_stage": application.pk in pending_ids,
                 "form": bound
                 if bound is not None and bound.prefix == prefix
-                else SignOffForm(departments=[n for n in departments if n not in signed], prefix=prefix),
+                else SignOffForm(departments=[n for n in mine if n not in signed], prefix=prefix),
             }
         )
     is_office_user = has_any_role(request.user, Role.OFFICE_STAFF)
@@ -217,6 +221,8 @@ def _visit_form(edition_stage, data=None) -> SiteVisitForm:
 @require_http_methods(["GET", "POST"])
 def visits(request, pk: int):
     edition_stage = _stage_of_kind(pk, {StageKind.ONSITE_REVIEW})
+    if not can_run_stage(request.user, edition_stage):
+        raise PermissionDenied("only the office or the agency that runs this stage")
     form = _visit_form(edition_stage, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
@@ -243,6 +249,8 @@ def visits(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def defence(request, pk: int):
     edition_stage = _stage_of_kind(pk, {StageKind.ORAL_DEFENCE})
+    if not can_run_stage(request.user, edition_stage):
+        raise PermissionDenied("only the office or the agency that runs this stage")
     form = DefenceSessionForm(
         request.POST if request.method == "POST" else None,
         applications=select.stage_applicants(edition_stage=edition_stage),

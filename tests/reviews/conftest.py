@@ -74,12 +74,28 @@ def _application(edition, kind: str, *, district: str = "371002", number: int = 
     )
 
 
+def test_agency():
+    """The third-party agency that runs the scenes' stages (an agency acts only on the stages it runs)."""
+    from accounts.models import District, Organisation
+    from accounts.validators import uscc_check_character
+
+    code = "12371000MB2TEAM01"
+    return Organisation.objects.get_or_create(
+        credit_code=code + uscc_check_character(code),
+        defaults={"name": "测试第三方评价机构", "district": District.objects.get(code="371002")},
+    )[0]
+
+
+test_agency.__test__ = False  # a helper, not a test
+
+
 def _edition_stage(edition, kind: str, *, opens: date, days: int = 20) -> EditionStage:
     return EditionStage.objects.create(
         edition=edition,
         stage=edition.rulebook.stages.get(kind=kind),
         opens=opens,
         sheets_due=opens + timedelta(days=days),
+        run_by=test_agency(),
     )
 
 
@@ -114,12 +130,22 @@ def office(db):
 
 @pytest.fixture
 def agency(db):
-    return UserFactory(roles=[Role.AGENCY_STAFF])
+    """A staff member of the agency that runs the scenes' stages."""
+    return UserFactory(roles=[Role.AGENCY_STAFF], agency=test_agency())
 
 
 @pytest.fixture
 def department_user(db):
-    return UserFactory(roles=[Role.QUALIFICATION_DEPARTMENT])
+    """An account of Linyi's 市发改委 (a department signs only for itself)."""
+    return department_signer("市发改委")
+
+
+def department_signer(name: str, region: str = "371300"):
+    """An account bound to the department `name` of the city `region` (Linyi art. 15's nine are reference data)."""
+    from accounts.models import Department, District
+
+    department, _created = Department.objects.get_or_create(name=name, region=District.objects.get(code=region))
+    return UserFactory(roles=[Role.QUALIFICATION_DEPARTMENT], department=department)
 
 
 @pytest.fixture

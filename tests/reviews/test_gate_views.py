@@ -27,7 +27,7 @@ from reviews.models import (
 )
 from tests.applications.conftest import make_edition
 from tests.factories import UserFactory
-from tests.reviews.conftest import make_expert
+from tests.reviews.conftest import department_signer, make_expert
 from tests.reviews.test_stage_records import LINYI_DEPARTMENTS, _application, _edition_stage, _linyi_edition
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +267,7 @@ def test_signoff_page_all_departments_approve_then_the_check_passes(client, liny
     assert 'data-departments="市发改委、市经信委、市人社局"' in page
     assert 'id="departments-form"' not in page  # the office's, not a department's
     for department in LINYI_DEPARTMENTS:
+        client.force_login(department_signer(department))  # a department signs only for itself
         response = _sign(client, stage, application, department, SignOffDecision.APPROVE)
         assert response["Location"] == reverse("reviews:signoff", args=[stage.pk])
     application = Application.objects.get(pk=application.pk)
@@ -281,6 +282,7 @@ def test_signoff_page_refusal_fails_with_reason_in_history(client, linyi, depart
     stage, application = linyi["stage"], linyi["application"]
     client.force_login(department_user)
     _sign(client, stage, application, "市发改委", SignOffDecision.APPROVE)
+    client.force_login(department_signer("市人社局"))
     _sign(client, stage, application, "市人社局", SignOffDecision.REFUSE, "存在拖欠工资投诉")
     application = Application.objects.get(pk=application.pk)
     assert application.state == "disqualified"
@@ -288,8 +290,8 @@ def test_signoff_page_refusal_fails_with_reason_in_history(client, linyi, depart
     assert last.comment == "Qualification check: 市人社局：存在拖欠工资投诉"
 
 
-def test_signoff_page_refusal_without_reason_refused_and_kept(client, linyi, department_user):
-    client.force_login(department_user)
+def test_signoff_page_refusal_without_reason_refused_and_kept(client, linyi):
+    client.force_login(department_signer("市经信委"))
     response = _sign(client, linyi["stage"], linyi["application"], "市经信委", SignOffDecision.REFUSE)
     assert response.status_code == 400
     page = response.content.decode()

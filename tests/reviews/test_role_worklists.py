@@ -252,13 +252,9 @@ def test_agency_page_query_count_constant(client, agencies):
     assert _agency_queries(client, agencies["mine"], 1990, 1) == _agency_queries(client, agencies["mine"], 2000, 50)
 
 
-# --- the reviews pages and services refuse another agency's stage (needs the caller change, see below) -----------
-# reviews.stage_records._runs_stage and the gate, visits and defence pages pass the edition stage to can_run_stage
-# once /tmp/roles/callers.patch is applied; until then they pass the rulebook's stage, which names no agency.
-NEEDS_CALLERS = pytest.mark.xfail(strict=True, reason="the reviews guards still pass the rulebook stage")
+# --- the reviews pages and services refuse another agency's stage ------------------------------------------------
 
 
-@NEEDS_CALLERS
 @pytest.mark.parametrize("name", ["reviews:gate", "reviews:visits", "reviews:defence"], ids=lambda n: n.split(":")[1])
 def test_record_pages_refuse_another_agencys_stage(client, weihai, agencies, name):
     kind = {"reviews:gate": "public_opinion", "reviews:visits": "onsite_review", "reviews:defence": "oral_defence"}
@@ -275,7 +271,6 @@ def test_record_pages_refuse_another_agencys_stage(client, weihai, agencies, nam
     assert client.get(reverse(name, args=[stage.pk])).status_code == 200
 
 
-@NEEDS_CALLERS
 def test_gate_record_refuses_another_agencys_stage(weihai, agencies):
     stage = weihai["stage"]
     stage.run_by = agencies["other"]

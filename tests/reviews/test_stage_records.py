@@ -25,6 +25,7 @@ from reviews.models import (
 from tests.applications.conftest import make_unit_applicant
 from tests.factories import UserFactory
 from tests.reviews.conftest import (
+    department_signer,
     LINYI_DEPARTMENTS,
     _application,
     _edition_stage,
@@ -285,7 +286,7 @@ def test_department_sign_off_all_approvals_pass_the_check(linyi, department_user
             department=name,
             decision=SignOffDecision.APPROVE,
             note="",
-            by=department_user,
+            by=department_signer(name),
         )
         application = Application.objects.get(pk=linyi["application"].pk)
         assert (application.state, application.current_stage.kind) == ("in_review", "qualification_check")
@@ -296,7 +297,7 @@ def test_department_sign_off_all_approvals_pass_the_check(linyi, department_user
         department="市人社局",
         decision=SignOffDecision.APPROVE,
         note="",
-        by=department_user,
+        by=department_signer("市人社局"),
     )
     application = Application.objects.get(pk=linyi["application"].pk)
     assert (application.state, application.current_stage.kind) == ("in_review", "material_review")
@@ -311,7 +312,7 @@ def test_department_sign_off_one_refusal_disqualifies(linyi, department_user):
         department="市发改委",
         decision="approve",
         note="",
-        by=department_user,
+        by=department_signer("市发改委"),
     )
     with translation.override("en"):
         stage_records.department_sign_off(
@@ -320,7 +321,7 @@ def test_department_sign_off_one_refusal_disqualifies(linyi, department_user):
             department="市人社局",
             decision="refuse",
             note="近三年存在欠薪记录",
-            by=department_user,
+            by=department_signer("市人社局"),
         )
     application = Application.objects.get(pk=linyi["application"].pk)
     assert application.state == "disqualified"
@@ -336,7 +337,7 @@ def test_department_sign_off_one_refusal_disqualifies(linyi, department_user):
             department="市经信委",
             decision="approve",
             note="",
-            by=department_user,
+            by=department_signer("市经信委"),
         )
 
 
@@ -348,7 +349,7 @@ def test_department_sign_off_department_not_listed_refused(linyi, department_use
             department="市环保局",
             decision="approve",
             note="",
-            by=department_user,
+            by=department_signer("市环保局"),
         )
     assert caught.value.messages == [
         "市环保局 is not one of the departments that sign off this check: 市发改委、市经信委、市人社局."
@@ -379,7 +380,7 @@ def test_department_sign_off_refusal_needs_reason(linyi, department_user):
             department="市发改委",
             decision="refuse",
             note="",
-            by=department_user,
+            by=department_signer("市发改委"),
         )
     assert caught.value.messages == ["Write the reason the applicant will read."]
 
