@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.bulk import BulkResult, bulk_apply
 from accounts.enums import AuditAction, AuditResult, Role
 from accounts.models import User
 from accounts.rules import has_any_role
@@ -590,7 +591,6 @@ def application_not_selected_at_stage(
 
 # --- the office's bulk actions ----------------------------------------------------------------------------
 
-from accounts.bulk import BulkResult, bulk_apply  # noqa: E402 - kept beside the bulk services it serves
 
 
 def applications_start_review(*, applications, by: User, request=None) -> BulkResult:

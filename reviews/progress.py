@@ -393,3 +393,38 @@ def stage_close(
             edition_stage.closed_at, edition_stage.closed_by = locked.closed_at, by
             edition_stage.closed_note = missing_reason
     return StageCloseResult(bulk=result, passed=passed, not_selected=not_selected, remaining=remaining)
+
+
+def stage_not_needed(*, edition_stage: EditionStage, application_ids: Iterable[int], by, request=None) -> BulkResult:
+    """The office finds a stage the rulebook runs only where needed (national art. 20: a site visit "where doubts
+    remain"; the Shandong notice's on-site verification "where needed") not needed for these applications: each
+    passes on without it (``application_pass_stage(skipped=True)``, which names the skipped stage in the history).
+
+    Refused for a stage that is not conditional or is closed. Each application moves whole or not at all; those
+    no longer at the stage are listed with the reason. Side effects: those of ``application_pass_stage``.
+    """
+    if not may_close(by, edition_stage):
+        _refuse(by, edition_stage, "only the office or the agency decides that a stage is not needed", request)
+    stage = edition_stage.stage
+    if not stage.conditional:
+        raise ValidationError(
+            _("“%(stage)s” is not a stage the rulebook runs only where needed; every application goes through it.")
+            % {"stage": stage.get_kind_display()}
+        )
+    if edition_stage.closed_at:
+        raise ValidationError(_("This stage is closed."))
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError(_("Tick the applications first."))
+    applications = list(edition_stage_applications(edition_stage).filter(pk__in=ids))
+    found = {application.pk for application in applications}
+    result = bulk_apply(
+        applications,
+        lambda application: application_pass_stage(
+            application=application, by=by, stage=stage, skipped=True, request=request
+        ),
+    )
+    for pk in ids:
+        if pk not in found:
+            result.refused.append((pk, _("not at this stage any more")))
+    return result

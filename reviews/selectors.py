@@ -1,13 +1,29 @@
 """Reads of the reviews app: every read a page of the app makes, already scoped to who asks."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from applications.enums import ApplicationState
 from applications.models import Application, ApplicationFile
-from awards.enums import StageKind
+from awards.enums import SCORED_STAGES, StageKind
 from awards.models import Edition, Quota
 
 from .conflicts import conflicted_pairs
@@ -43,89 +59,6 @@ def experts_assignable() -> QuerySet[ExpertProfile]:
         .select_related("user", "employer", "district")
         .prefetch_related("credit_records", Prefetch("ties", queryset=ExpertTie.objects.select_related("organisation")))
     )
-
-
-# --- the expert pool as the office keeps it (reviews.views.experts) ------------------------------------------
-
-
-def expert_pool() -> QuerySet[ExpertProfile]:
-    """Every expert of the pool, for the office and the auditor, with what the list shows computed in SQL:
-
-    - ``load``: live (not withdrawn) assignments in editions not yet finished, the expert's current work;
-    - ``open_sheets``: of those, the ones whose score sheet is not submitted yet;
-    - ``is_barred``: a barring credit record exists (``BARRING_KINDS``).
-    """
-    from django.db.models import Count, Exists, OuterRef, Q
-
-    from awards.enums import EditionStatus
-
-    from .enums import SheetState
-    from .models import ExpertCreditRecord
-
-    current = Q(
-        assignments__withdrawn_at__isnull=True,
-        assignments__edition_stage__edition__status__in=[
-            status for status in EditionStatus.values if status != EditionStatus.FINISHED
-        ],
-    )
-    return (
-        ExpertProfile.objects.select_related("user", "district", "district__parent")
-        .annotate(
-            load=Count("assignments", filter=current),
-            open_sheets=Count(
-                "assignments",
-                filter=current & ~Q(assignments__sheet__state=SheetState.SUBMITTED),
-            ),
-            is_barred=Exists(
-                ExpertCreditRecord.objects.filter(expert=OuterRef("pk"), kind__in=sorted(BARRING_KINDS))
-            ),
-        )
-        .order_by("full_name", "pk")
-    )
-
-
-def expert_assignment_history(expert: ExpertProfile):
-    """The expert's assignments, newest first, withdrawn ones included, with the stage, edition, application and
-    sheet each row shows."""
-    from .models import Assignment
-
-    return (
-        Assignment.objects.filter(expert=expert)
-        .select_related("edition_stage__edition__scheme", "edition_stage__stage", "application", "sheet")
-        .order_by("-assigned_at", "-pk")
-    )
-
-
-def expert_tags_in_use() -> dict[str, list[str]]:
-    """The fields of expertise and industries already given to experts, sorted, for the forms' suggestions (so
-    the office reuses one spelling, which the assignment's matching compares as text)."""
-    fields: set[str] = set()
-    industries: set[str] = set()
-    for expert_fields, expert_industries in ExpertProfile.objects.values_list("fields", "industries"):
-        fields.update(str(value).strip() for value in expert_fields or () if str(value).strip())
-        industries.update(str(value).strip() for value in expert_industries or () if str(value).strip())
-    return {"fields": sorted(fields), "industries": sorted(industries)}
-
-
-def expert_titles_in_use() -> list[str]:
-    return sorted(set(ExpertProfile.objects.exclude(title="").values_list("title", flat=True)))
-
-
-def accounts_taken(*, usernames=(), phones=()) -> dict[str, set[str]]:
-    """Which of these usernames (compared case-insensitively, as the login does) and mobile numbers an account
-    already has; the expert import checks a whole file with two queries."""
-    from django.db.models.functions import Lower
-
-    from accounts.models import User
-
-    usernames = {name.casefold() for name in usernames if name}
-    phones = {phone for phone in phones if phone}
-    taken_names = set()
-    if usernames:
-        rows = User.objects.annotate(folded=Lower("username")).filter(folded__in=usernames)
-        taken_names = {name.casefold() for name in rows.values_list("username", flat=True)}
-    taken_phones = set(User.objects.filter(phone__in=phones).values_list("phone", flat=True)) if phones else set()
-    return {"usernames": taken_names, "phones": taken_phones}
 
 
 # Selectors of the review pages (reviews/views/): every read those pages make, keyword-only. The expert's reads are
@@ -501,10 +434,91 @@ def defence_sessions(*, edition_stage: EditionStage) -> QuerySet[DefenceSession]
     )
 
 
+# --- the expert pool as the office keeps it (reviews.views.experts) ------------------------------------------
+
+
+def expert_pool() -> QuerySet[ExpertProfile]:
+    """Every expert of the pool, for the office and the auditor, with what the list shows computed in SQL:
+
+    - ``load``: live (not withdrawn) assignments in editions not yet finished, the expert's current work;
+    - ``open_sheets``: of those, the ones whose score sheet is not submitted yet;
+    - ``is_barred``: a barring credit record exists (``BARRING_KINDS``).
+    """
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from awards.enums import EditionStatus
+
+    from .enums import SheetState
+    from .models import ExpertCreditRecord
+
+    current = Q(
+        assignments__withdrawn_at__isnull=True,
+        assignments__edition_stage__edition__status__in=[
+            status for status in EditionStatus.values if status != EditionStatus.FINISHED
+        ],
+    )
+    return (
+        ExpertProfile.objects.select_related("user", "district", "district__parent")
+        .annotate(
+            load=Count("assignments", filter=current),
+            open_sheets=Count(
+                "assignments",
+                filter=current & ~Q(assignments__sheet__state=SheetState.SUBMITTED),
+            ),
+            is_barred=Exists(
+                ExpertCreditRecord.objects.filter(expert=OuterRef("pk"), kind__in=sorted(BARRING_KINDS))
+            ),
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+def expert_assignment_history(expert: ExpertProfile):
+    """The expert's assignments, newest first, withdrawn ones included, with the stage, edition, application and
+    sheet each row shows."""
+    from .models import Assignment
+
+    return (
+        Assignment.objects.filter(expert=expert)
+        .select_related("edition_stage__edition__scheme", "edition_stage__stage", "application", "sheet")
+        .order_by("-assigned_at", "-pk")
+    )
+
+
+def expert_tags_in_use() -> dict[str, list[str]]:
+    """The fields of expertise and industries already given to experts, sorted, for the forms' suggestions (so
+    the office reuses one spelling, which the assignment's matching compares as text)."""
+    fields: set[str] = set()
+    industries: set[str] = set()
+    for expert_fields, expert_industries in ExpertProfile.objects.values_list("fields", "industries"):
+        fields.update(str(value).strip() for value in expert_fields or () if str(value).strip())
+        industries.update(str(value).strip() for value in expert_industries or () if str(value).strip())
+    return {"fields": sorted(fields), "industries": sorted(industries)}
+
+
+def expert_titles_in_use() -> list[str]:
+    return sorted(set(ExpertProfile.objects.exclude(title="").values_list("title", flat=True)))
+
+
+def accounts_taken(*, usernames=(), phones=()) -> dict[str, set[str]]:
+    """Which of these usernames (compared case-insensitively, as the login does) and mobile numbers an account
+    already has; the expert import checks a whole file with two queries."""
+    from django.db.models.functions import Lower
+
+    from accounts.models import User
+
+    usernames = {name.casefold() for name in usernames if name}
+    phones = {phone for phone in phones if phone}
+    taken_names = set()
+    if usernames:
+        rows = User.objects.annotate(folded=Lower("username")).filter(folded__in=usernames)
+        taken_names = {name.casefold() for name in rows.values_list("username", flat=True)}
+    taken_phones = set(User.objects.filter(phone__in=phones).values_list("phone", flat=True)) if phones else set()
+    return {"usernames": taken_names, "phones": taken_phones}
+
+
 # --- the office's worklist and an application's dossier (reviews.views.worklist, reviews.views.dossier) -------
 # The office reads every application; the auditor reads the same, without acting. Anyone else reads none.
-
-from dataclasses import dataclass  # noqa: E402 - this block is appended to a module several pages share
 
 
 def _reads_the_office_lists(user) -> bool:
@@ -537,11 +551,6 @@ def office_applications(*, user) -> QuerySet[Application]:
     was submitted), with what a row shows and the sort keys annotated: ``tier`` (of its line on the proposed
     candidate list; None without one, "" outside the quotas), ``sort_name`` and ``state_order`` (the lifecycle's
     order). One query per page, whatever the number of rows."""
-    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
-    from django.db.models.functions import Coalesce
-
-    from applications.enums import ApplicationState
-
     if not _reads_the_office_lists(user):
         return Application.objects.none()
     tier = CandidateProposal.objects.filter(application=OuterRef("pk")).values("tier")[:1]
@@ -707,20 +716,11 @@ def application_review(*, application: Application) -> ApplicationReview:
 
 
 # --- the worklists of the qualification departments and the agencies (issue 10, item 5) --------------------------
-# (appended by the roles helper; its imports are kept here so that the block stands alone)
-
-from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
-
-from applications.enums import ApplicationState as _ApplicationState  # noqa: E402
-
-from .models import DepartmentSignOff as _DepartmentSignOff  # noqa: E402
-from .models import EditionStage as _EditionStage  # noqa: E402
 
 
-def _department_stages(department) -> QuerySet[_EditionStage]:
+def _department_stages(department) -> QuerySet[EditionStage]:
     """Qualification-check stages whose list of signing departments names `department` (in its region)."""
-    stages = _EditionStage.objects.filter(stage__kind=StageKind.QUALIFICATION_CHECK, departments__name=department.name)
+    stages = EditionStage.objects.filter(stage__kind=StageKind.QUALIFICATION_CHECK, departments__name=department.name)
     if department.region_id is not None:
         stages = stages.filter(edition__scheme__region_id=department.region_id)
     return stages
@@ -735,11 +735,11 @@ def awaiting_signature(user) -> QuerySet[Application]:
     stage = _department_stages(department).filter(
         edition_id=OuterRef("edition_id"), stage_id=OuterRef("current_stage_id")
     )
-    signed = _DepartmentSignOff.objects.filter(
+    signed = DepartmentSignOff.objects.filter(
         application_id=OuterRef("pk"), edition_stage_id=OuterRef("sign_stage_id"), department=department.name
     )
     return (
-        Application.objects.filter(state=_ApplicationState.IN_REVIEW, current_stage__kind=StageKind.QUALIFICATION_CHECK)
+        Application.objects.filter(state=ApplicationState.IN_REVIEW, current_stage__kind=StageKind.QUALIFICATION_CHECK)
         .annotate(sign_stage_id=Subquery(stage.values("pk")[:1]))
         .filter(sign_stage_id__isnull=False)
         .exclude(Exists(signed))
@@ -748,20 +748,20 @@ def awaiting_signature(user) -> QuerySet[Application]:
     )
 
 
-def agency_stages(user) -> QuerySet[_EditionStage]:
+def agency_stages(user) -> QuerySet[EditionStage]:
     """The edition stages `user`'s agency runs, newest edition first, with the number of applications at each.
     None for an account bound to no agency."""
     if user.agency_id is None:
-        return _EditionStage.objects.none()
+        return EditionStage.objects.none()
     at_stage = (
         Application.objects.filter(
-            edition_id=OuterRef("edition_id"), current_stage_id=OuterRef("stage_id"), state=_ApplicationState.IN_REVIEW
+            edition_id=OuterRef("edition_id"), current_stage_id=OuterRef("stage_id"), state=ApplicationState.IN_REVIEW
         )
         .order_by()
         .values("current_stage_id")
     )
     return (
-        _EditionStage.objects.filter(run_by_id=user.agency_id)
+        EditionStage.objects.filter(run_by_id=user.agency_id)
         .select_related("edition__scheme", "stage")
         .annotate(
             at_stage=Coalesce(
@@ -769,4 +769,15 @@ def agency_stages(user) -> QuerySet[_EditionStage]:
             )
         )
         .order_by("-edition__year", "edition__scheme__code", "stage__position", "pk")
+    )
+
+
+def scored_edition_stage(*, pk: int) -> EditionStage:
+    """Edition stage `pk` if experts score it (with what its progress page shows); a gate stage has no progress
+    page: 404."""
+    return get_object_or_404(
+        EditionStage.objects.select_related("edition__scheme", "edition__rulebook", "stage", "closed_by").filter(
+            stage__kind__in=sorted(SCORED_STAGES)
+        ),
+        pk=pk,
     )

@@ -68,4 +68,5 @@ from .views import progress as stage_progress  # noqa: E402 - appended block of 
 
 urlpatterns += [
     path("stages/<int:pk>/progress/", stage_progress.stage_progress_page, name="stage_progress"),
+    path("stages/<int:pk>/progress/not-needed/", stage_progress.stage_not_needed_page, name="stage_not_needed"),
 ]

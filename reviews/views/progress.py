@@ -7,17 +7,16 @@ parse what was ticked and typed and show the refusals, item by item.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import Role
 from accounts.rules import has_any_role, role_required
-from awards.enums import SCORED_STAGES
 
+from .. import selectors
 from ..enums import GateOutcome
 from ..forms import ProgressSelectForm, StageCloseForm
-from ..models import EditionStage
 from ..progress import (
     Selection,
     may_close,
@@ -25,6 +24,7 @@ from ..progress import (
     select_top,
     split_ties,
     stage_close,
+    stage_not_needed,
     stage_progress,
 )
 from ..stage_records import NOTED_ONLY_STAGES, gate_record_bulk
@@ -35,16 +35,6 @@ def _ints(values) -> list[int]:
         return [int(value) for value in values]
     except (TypeError, ValueError):
         raise Http404 from None
-
-
-def _scored_stage(pk: int) -> EditionStage:
-    """The edition stage if experts score it; a gate stage has no progress page: 404."""
-    return get_object_or_404(
-        EditionStage.objects.select_related("edition__scheme", "edition__rulebook", "stage", "closed_by").filter(
-            stage__kind__in=sorted(SCORED_STAGES)
-        ),
-        pk=pk,
-    )
 
 
 def _page(request, edition_stage, progress, *, passing, reasons, tied, select_form, close_form, errors=(), status=200):
@@ -90,7 +80,7 @@ def _page(request, edition_stage, progress, *, passing, reasons, tied, select_fo
 @role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def stage_progress_page(request, pk: int):
-    edition_stage = _scored_stage(pk)
+    edition_stage = selectors.scored_edition_stage(pk=pk)
     if not may_close(request.user, edition_stage):
         raise PermissionDenied("only the office or the agency closes a review stage")
     if request.method == "POST":
@@ -165,6 +155,35 @@ def _close(request, edition_stage):
             )
             % {"moved": len(result.bulk.done), "remaining": result.remaining},
         )
+    return redirect("reviews:stage_progress", pk=edition_stage.pk)
+
+
+@role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
+@require_POST
+def stage_not_needed_page(request, pk: int):
+    """The ticked applications pass on without a stage the rulebook runs only where needed."""
+    edition_stage = selectors.scored_edition_stage(pk=pk)
+    if not may_close(request.user, edition_stage):
+        raise PermissionDenied("only the office or the agency decides that a stage is not needed")
+    try:
+        result = stage_not_needed(
+            edition_stage=edition_stage,
+            application_ids=_ints(request.POST.getlist("pass")),
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reviews:stage_progress", pk=edition_stage.pk)
+    if result.done:
+        messages.success(
+            request,
+            _("%(count)d applications pass on without “%(stage)s”.")
+            % {"count": len(result.done), "stage": edition_stage.stage.get_kind_display()},
+        )
+    for item, reason in result.refused:
+        messages.error(request, _("%(number)s was not moved: %(reason)s") % {"number": item, "reason": reason})
     return redirect("reviews:stage_progress", pk=edition_stage.pk)
 
 
