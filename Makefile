@@ -19,8 +19,7 @@ run: install system-run messages
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_decisions
 	$(PY) manage.py seed_demo_reviews
-	@# The role bindings (a department user's department, an agency user's agency) come with their own command.
-	@if $(PY) manage.py help seed_demo_roles >/dev/null 2>&1; then $(PY) manage.py seed_demo_roles; fi
+	$(PY) manage.py seed_demo_roles
 	$(PY) scripts/run.py
 
 test: install system-test messages

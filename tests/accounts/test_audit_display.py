@@ -6,9 +6,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -18,22 +16,13 @@ from accounts.models import AuditEvent
 from accounts.services import audit_record
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAGMENT = ROOT / "locale" / "fragments" / "product.po"
 MAIN = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 AUDIT_URL = "/accounts/audit/"
 
 
 @pytest.fixture
-def zh(tmp_path):
-    """Chinese, with this task's catalogue fragment compiled in front of the main catalogue until the lead merges
-    it (after the merge the main catalogue alone answers)."""
-    paths = list(settings.LOCALE_PATHS)
-    if FRAGMENT.exists():
-        folder = tmp_path / "zh_Hans" / "LC_MESSAGES"
-        folder.mkdir(parents=True)
-        polib.pofile(str(FRAGMENT)).save_as_mofile(str(folder / "django.mo"))
-        paths = [tmp_path, *paths]
-    with override_settings(LOCALE_PATHS=paths), translation.override("zh-hans"):
+def zh():
+    with translation.override("zh-hans"):
         yield
 
 
@@ -112,9 +101,9 @@ def test_audit_display_state_labels_follow_the_readers_language():
 
 def test_audit_display_every_phrase_has_a_chinese_translation():
     source = (ROOT / "accounts" / "audit_display.py").read_text()
-    msgids = set(re.findall(r'(?:gettext|N_)\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
+    msgids = set(re.findall(r'(?:gettext|gettext_noop)\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
     assert set(KNOWN_DETAILS) <= msgids
-    catalogue = {e.msgid: e.msgstr for e in polib.pofile(str(FRAGMENT if FRAGMENT.exists() else MAIN))}
+    catalogue = {e.msgid: e.msgstr for e in polib.pofile(str(MAIN))}
     assert sorted(m for m in msgids if not catalogue.get(m)) == []
 
 
