@@ -19,6 +19,7 @@ REVIEW_STAGES = ["public_opinion", "qualification_check", "material_review", "on
 
 
 def test_browser_weihai_unit_from_registration_to_verified_certificate(page, tmp_path):
+    r.start()
     edition = r.open_edition("weihai-mayor")
     office = r.office_user()
     coordinator = r.coordinator_of("371002", "huancui-coordinator", "环翠区 王协调")
@@ -117,3 +118,4 @@ def test_browser_weihai_unit_from_registration_to_verified_certificate(page, tmp
     r.logout(page)
 
     r.winner_downloads_and_verifies(page, "weihai-jinggong", application, winner=UNIT, title="威海市市长质量奖")
+    r.fail_on_deferred()

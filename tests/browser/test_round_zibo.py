@@ -22,7 +22,7 @@ OPINION = "建议核实该企业近三年环保处罚情况后再列入候选名
 
 
 def test_browser_zibo_unit_with_supervision_opinions_to_verified_certificate(page, tmp_path):
-    r.DEFERRED.clear()
+    r.start()
     edition = r.open_edition("zibo-leading")
     office = r.office_user("office-zibo", "周主任")
     coordinator = r.coordinator_of("370303", "zhangdian-coordinator", "张店区 钱协调")
