@@ -529,9 +529,10 @@ def application_pass_stage(
     return application
 
 
-def application_fail_stage(*, application: Application, by: User, stage, reason: str, request=None) -> Application:
-    """The application failed the gate of `stage` and leaves the selection; the reason is shown to the applicant.
-    Side effects: transition to DISQUALIFIED, history with the reason, audit, mail."""
+def _leave_at_stage(*, application: Application, by: User, stage, reason: str, move, request=None) -> Application:
+    """The application leaves the selection at its current `stage` through `move` (a callable making the
+    transition on the locked row), with the reason the applicant reads. `stage` must be the application's
+    current stage, so a stale page or a double click cannot act twice."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write the reason the applicant will read."))
@@ -544,7 +545,7 @@ def application_fail_stage(*, application: Application, by: User, stage, reason:
                 % {"stage": stage.get_kind_display()}
             )
         from_state = application.state
-        application.disqualify()
+        move(application)
         _record(
             application=application,
             from_state=from_state,
@@ -553,6 +554,19 @@ def application_fail_stage(*, application: Application, by: User, stage, reason:
             request=request,
         )
     return application
+
+
+def application_fail_stage(*, application: Application, by: User, stage, reason: str, request=None) -> Application:
+    """The application failed the gate of `stage` and leaves the selection; the reason is shown to the applicant.
+    Side effects: transition to DISQUALIFIED, history with the reason, audit, mail."""
+    return _leave_at_stage(
+        application=application,
+        by=by,
+        stage=stage,
+        reason=reason,
+        move=lambda application: application.disqualify(),
+        request=request,
+    )
 
 
 def application_not_selected_at_stage(
@@ -563,34 +577,19 @@ def application_not_selected_at_stage(
     wrote them) is shown to the applicant.
 
     Unlike ``application_fail_stage`` (a gate failed: DISQUALIFIED), this is the lifecycle's ``reject``:
-    IN_REVIEW -> NOT_SELECTED. `stage` must be the application's current stage, so a stale page or a double
-    click cannot act twice. Side effects: transition, history with the reason, audit, mail.
+    IN_REVIEW -> NOT_SELECTED. Side effects: transition, history with the reason, audit, mail.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Write the reason the applicant will read."))
-    _stage_guard(application, stage, by, request)
-    with transaction.atomic():
-        application = _locked(application)
-        if application.state != S.IN_REVIEW or application.current_stage_id != stage.pk:
-            raise ValidationError(
-                _("This application is not at the stage “%(stage)s” any more; reload the page.")
-                % {"stage": stage.get_kind_display()}
-            )
-        from_state = application.state
-        application.reject()
-        _record(
-            application=application,
-            from_state=from_state,
-            by=by,
-            comment=f"{stage.get_kind_display()}: {reason}",
-            request=request,
-        )
-    return application
+    return _leave_at_stage(
+        application=application,
+        by=by,
+        stage=stage,
+        reason=reason,
+        move=lambda application: application.reject(),
+        request=request,
+    )
 
 
 # --- the office's bulk actions ----------------------------------------------------------------------------
-
 
 
 def applications_start_review(*, applications, by: User, request=None) -> BulkResult:
