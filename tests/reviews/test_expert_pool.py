@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.enums import AuditAction, AuditResult, Role
 from accounts.models import AuditEvent, User
@@ -27,9 +28,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english(client):
-    """Pages are read in English (the language cookie), so the assertions do not wait for the merged catalogue."""
+    """Pages (the language cookie) and the services' messages are read in English, the language the assertions
+    are written in; the UI's default is Chinese."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
+    with translation.override("en"):
+        yield
 
 @pytest.fixture
 def office(make_user):
