@@ -767,11 +767,8 @@ def announce(page, edition, *, document_number: str, document: str) -> None:
 
 
 def winner_downloads_and_verifies(page, username: str, application_id: int, *, winner: str, title: str) -> None:
-    """The winner opens "my awards", downloads the certificate, and the code printed on it is followed to the
-    public verification page (logged out, as anyone who scans it)."""
-    from decisions.certificates import verification_url
-    from decisions.models import Certificate
-
+    """The winner opens "my awards", downloads the certificate and follows its public verification link (the
+    address its QR code prints), which anyone may open logged out."""
     login(page, username, APPLICANT_PASSWORD)
     page.locator("a.dropdown-toggle:has(i.bi-person-circle)").click()
     page.click(f"a.dropdown-item[href='{reverse('decisions:my_items')}']")
@@ -784,12 +781,10 @@ def winner_downloads_and_verifies(page, username: str, application_id: int, *, w
     assert download.value.suggested_filename == f"{number}.pdf"
     pdf = download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF")
+    verify_path = card.locator("a[id^=certificate-verify-]").get_attribute("href")
+    assert verify_path.startswith("/verify/")
     logout(page)
-    # The verification address is the QR code on the certificate; no page shows it (a person scans it). The
-    # test reads the address the code encodes from the certificate it just downloaded.
-    certificate = Certificate.objects.get(number=number)
-    url = verification_url(certificate)
-    page.goto(url[url.index("/verify/") :])
+    page.goto(verify_path)  # as anyone who scans the code: logged out
     assert page.get_attribute("#verification", "data-status") == "valid"
     shown = page.locator("#verification").inner_text()
     assert "该证书有效。" in shown and number in shown and winner in shown and title in shown
