@@ -195,10 +195,10 @@ def test_stage_close_national_material_review_passed_form_the_defence_list_art19
     a, b, c = scene["applications"]
     edition_stage, office = scene["edition_stage"], scene["office"]
     defence = _edition_stage(edition_stage.edition, "oral_defence", opens=timezone.localdate())
-    result = progress.stage_progress(edition_stage=edition_stage)
+    with translation.override("en"):  # the reasons are written in the language of the office's page
+        result = progress.stage_progress(edition_stage=edition_stage)
     assert result.defence_list and result.next_edition_stage == defence
-    with translation.override("en"):
-        assert result.rows[2].default_reason == "Not on the defence list: score 52.5, rank 3 of 3."
+    assert result.rows[2].default_reason == "Not on the defence list: score 52.5, rank 3 of 3."
     client.force_login(office)
     page = client.get(reverse("reviews:stage_progress", args=[edition_stage.pk])).content.decode()
     assert 'data-defence-list="true"' in page
