@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState
@@ -48,7 +48,8 @@ class _Sort(django_filters.OrderingFilter):
         param = (value or [WORKLIST_DEFAULT_SORT])[0] or WORKLIST_DEFAULT_SORT
         descending = param.startswith("-")
         field = WORKLIST_SORTS.get(param.lstrip("-"), WORKLIST_SORTS[WORKLIST_DEFAULT_SORT])
-        primary = f"-{field}" if descending else field
+        # Rows without the value (no current stage yet) come last either way, on PostgreSQL as on SQLite.
+        primary = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
         return qs.order_by(primary, "-pk" if descending else "pk")
 
 
