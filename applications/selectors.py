@@ -202,3 +202,14 @@ def applicant_facts(*, application: Application) -> ApplicantFacts:
 
 
 STATE_LABELS = dict(ApplicationState.choices)
+
+
+def edition_for_export(*, pk: int) -> Edition:
+    """Edition `pk` with its scheme (what the statistics export names); 404 if there is none."""
+    return get_object_or_404(Edition.objects.select_related("scheme"), pk=pk)
+
+
+def district_for_export(*, pk: int, within: QuerySet[District] | None = None) -> District:
+    """District `pk` among `within` (a coordinator's own districts) or, for the office, among all; else 404."""
+    pool = within if within is not None else District.objects.select_related("parent")
+    return get_object_or_404(pool, pk=pk)

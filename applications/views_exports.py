@@ -4,17 +4,15 @@ import io
 
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import override
 from django.views.decorators.http import require_GET
 
 from accounts.enums import AuditAction, Role
-from accounts.models import District
 from accounts.rules import role_required
 from accounts.services import audit_record
-from awards.models import Edition
 
-from . import exports
+from . import exports, selectors
 from .rules import is_office
 from .selectors import application_for, applications_visible_to, coordinator_districts
 
@@ -29,7 +27,7 @@ def _private(response):
 @role_required(Role.OFFICE_STAFF, Role.DISTRICT_COORDINATOR)
 def statistics_xlsx(request, edition_id: int):
     """Annex 3 of an edition: every application the user may see, or those of one of their districts."""
-    edition = get_object_or_404(Edition.objects.select_related("scheme"), pk=edition_id)
+    edition = selectors.edition_for_export(pk=edition_id)
     scope = applications_visible_to(request.user)
     districts = None
     if not is_office(request.user):
@@ -42,8 +40,7 @@ def statistics_xlsx(request, edition_id: int):
             district_id = int(request.GET["district"])
         except ValueError:
             raise Http404("bad district") from None
-        pool = districts if districts is not None else District.objects.select_related("parent")
-        district = get_object_or_404(pool, pk=district_id)
+        district = selectors.district_for_export(pk=district_id, within=districts)
     applications = exports.statistics_applications(scope, edition=edition, district=district)
     with override(settings.LANGUAGE_CODE):
         data = exports.build_statistics_xlsx(edition=edition, applications=applications)

@@ -268,3 +268,8 @@ def application_at_stage(*, edition: Edition, stage: Stage, pk: int) -> Applicat
 
 def decision_step_for_office(*, pk: int) -> DecisionStep:
     return get_object_or_404(DecisionStep, pk=pk)
+
+
+def edition_with_rulebook_for_office(*, pk: int) -> Edition:
+    """Edition `pk` with its scheme and rulebook (what the items table reads its award items from); else 404."""
+    return get_object_or_404(Edition.objects.select_related("scheme", "rulebook"), pk=pk)

@@ -3,15 +3,14 @@ own items with the certificate download."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.enums import Role
 from accounts.rules import role_required
-from awards.models import Edition
 
-from . import selectors_items
+from . import selectors, selectors_items
 from .forms_items import IssuedItemForm
 from .items import issued_item_record
 
@@ -19,7 +18,7 @@ from .items import issued_item_record
 @require_GET
 @role_required(Role.OFFICE_STAFF)
 def edition_items(request, edition_id: int):
-    edition = get_object_or_404(Edition.objects.select_related("scheme", "rulebook"), pk=edition_id)
+    edition = selectors.edition_with_rulebook_for_office(pk=edition_id)
     table = selectors_items.edition_items_table(edition)
     return render(request, "decisions/items/edition.html", {"edition": edition, "table": table})
 

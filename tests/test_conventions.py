@@ -17,16 +17,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR).resolve()
 
 # A views module that may still read directly, with the reason. Keep it short: every entry is a debt to pay.
-ALLOWED_DIRECT_READS: dict[str, str] = {
-    "applications/views_exports.py": (
-        "not yet moved (outside the selectors change of issue 10): the statistics export fetches its edition with "
-        "Edition.objects and the office's district with District.objects; both reads belong in applications.selectors"
-    ),
-    "decisions/views_items.py": (
-        "not yet moved (outside the selectors change of issue 10): the items table fetches its edition with "
-        "get_object_or_404(Edition.objects...); it belongs in decisions.selectors beside edition_for_office"
-    ),
-}
+ALLOWED_DIRECT_READS: dict[str, str] = {}
 
 # The shortcuts that fetch by model: their first argument must be a selector's queryset, never a model class.
 _FETCH_SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
