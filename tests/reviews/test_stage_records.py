@@ -25,12 +25,12 @@ from reviews.models import (
 from tests.applications.conftest import make_unit_applicant
 from tests.factories import UserFactory
 from tests.reviews.conftest import (
-    department_signer,
     LINYI_DEPARTMENTS,
     _application,
     _edition_stage,
     _linyi_edition,
     _zibo_edition,
+    department_signer,
     make_expert,
 )
 
