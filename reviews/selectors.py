@@ -38,6 +38,7 @@ from .models import (
     ExpertProfile,
     ExpertTie,
     GateRecord,
+    ReviewBody,
     ReviewBodyMember,
     ScoreItem,
     SiteVisit,
@@ -781,3 +782,23 @@ def scored_edition_stage(*, pk: int) -> EditionStage:
         ),
         pk=pk,
     )
+
+
+def edition_review_bodies(*, edition: Edition) -> QuerySet[ReviewBody]:
+    """The review bodies of the edition with their members and experts (two queries, whatever their number)."""
+    return (
+        ReviewBody.objects.filter(edition=edition)
+        .select_related("confirmed_by", "edition__rulebook", "edition__scheme")
+        .prefetch_related(Prefetch("members", queryset=ReviewBodyMember.objects.select_related("expert")))
+        .order_by("kind", "name", "pk")
+    )
+
+
+def review_body_for_office(*, edition: Edition, pk) -> ReviewBody:
+    """Review body `pk` of the edition; 404 for a body of another edition or none."""
+    return get_object_or_404(ReviewBody.objects.filter(edition=edition), pk=pk)
+
+
+def expert_for_body(*, pk) -> ExpertProfile:
+    """Expert `pk` of the pool (whether the expert may sit on a body is the service's question); else 404."""
+    return get_object_or_404(ExpertProfile, pk=pk)

@@ -70,3 +70,17 @@ urlpatterns += [
     path("stages/<int:pk>/progress/", stage_progress.stage_progress_page, name="stage_progress"),
     path("stages/<int:pk>/progress/not-needed/", stage_progress.stage_not_needed_page, name="stage_not_needed"),
 ]
+
+from .views import bodies as review_bodies  # noqa: E402 - appended block of the review-body pages
+
+urlpatterns += [
+    path("editions/<int:edition_id>/bodies/", review_bodies.bodies, name="bodies"),
+    path("editions/<int:edition_id>/bodies/new/", review_bodies.body_new, name="body_new"),
+    path("editions/<int:edition_id>/bodies/<int:pk>/members/", review_bodies.body_member_new, name="body_member_new"),
+    path(
+        "editions/<int:edition_id>/bodies/<int:pk>/members/<int:expert_id>/remove/",
+        review_bodies.body_member_off,
+        name="body_member_remove",
+    ),
+    path("editions/<int:edition_id>/bodies/<int:pk>/confirm/", review_bodies.body_confirm_view, name="body_confirm"),
+]
