@@ -28,6 +28,7 @@ from accounts.rules import has_any_role, is_office
 from accounts.services import audit_record
 from applications.enums import ApplicationState
 from applications.models import Application
+from applications.rules import can_run_stage
 
 from .assignment import AssignmentInfeasible, AssignmentProblem, AssignmentResult, random_draw, solve_optimal
 from .conflicts import conflict_reasons, conflicted_pairs
@@ -248,21 +249,35 @@ def _assign(*, edition_stage: EditionStage, method: str, seed: int | None, by: U
     return rows
 
 
+def may_assign(user, edition_stage: EditionStage) -> bool:
+    """Who runs the assignment of a stage: the office, or the staff of the third-party agency the office gave the
+    stage to (``EditionStage.run_by``), where a rulebook gives the technical review and its experts to a third
+    party (Zibo art. 10-11, Linyi art. 8)."""
+    if is_office(user):
+        return True
+    return (
+        has_any_role(user, Role.AGENCY_STAFF)
+        and edition_stage.run_by_id is not None
+        and can_run_stage(user, edition_stage)
+    )
+
+
 def assign_optimal(*, edition_stage: EditionStage, by: User, request=None) -> list[Assignment]:
     """Assign ``experts_per_application`` experts to every application in review at the stage, maximising the
     total affinity (an exact min-cost flow), with no computed conflict (unless an approved override sets it
     aside), no expert who recused for the application, and no expert above their load limit.
 
-    Office staff only. Refuses a closed stage, a stage that already has live assignments (change them one by one
-    with ``assignment_replace``) and an infeasible problem (the message names the applications and the shortfall).
+    The office, or the agency that runs the stage (``may_assign``). Refuses a closed stage, a stage that already
+    has live assignments (change them one by one with ``assignment_replace``) and an infeasible problem (the
+    message names the applications and the shortfall).
 
     Side effects: locks the stage row; inserts one Assignment (method OPTIMAL) per pair; grants each expert the
     django-guardian ``applications.view_application`` permission on their applications; one CREATE audit row for
     the run (count and total affinity); one mail per expert on commit. A refusal appends a PERMISSION_REFUSED
     audit row.
     """
-    if not is_office(by):
-        _refuse(by, edition_stage, "only office staff assign experts", request)
+    if not may_assign(by, edition_stage):
+        _refuse(by, edition_stage, "only the office or the agency that runs the stage assigns experts", request)
     return _assign(edition_stage=edition_stage, method=AssignmentMethod.OPTIMAL, seed=None, by=by, request=request)
 
 
@@ -273,8 +288,8 @@ def assign_random(*, edition_stage: EditionStage, seed: int | None, by: User, re
 
     Side effects: as ``assign_optimal`` (method RANDOM, draw_seed set).
     """
-    if not is_office(by):
-        _refuse(by, edition_stage, "only office staff assign experts", request)
+    if not may_assign(by, edition_stage):
+        _refuse(by, edition_stage, "only the office or the agency that runs the stage assigns experts", request)
     if seed is None:
         seed = secrets.randbelow(_SEED_RANGE)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= _SEED_MAX:

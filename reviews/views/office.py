@@ -4,7 +4,7 @@ assignment changes, sheet re-opening and conflict overrides."""
 import io
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
-from accounts.rules import role_required
+from accounts.rules import has_any_role, role_required
 from accounts.services import audit_record
 from applications.models import Application
 from awards.enums import Category, QuotaScope, Tier
@@ -28,6 +28,7 @@ from ..assigning import (
     assignment_replace,
     conflict_override_approve,
     conflict_override_request,
+    may_assign,
 )
 from ..candidates import (
     CATEGORY_ORDER,
@@ -128,6 +129,7 @@ def _board(request, edition_stage, *, assign_form=None, status=200):
             "assign_form": assign_form or AssignForm(),
             "Method": AssignmentMethod,
             "overdue_day": overdue_day,
+            "is_office": has_any_role(request.user, Role.OFFICE_STAFF),
             "record_page": RECORD_PAGES.get(edition_stage.stage.kind),
         },
         status=status,
@@ -138,16 +140,24 @@ def _edition_stage(pk: int) -> EditionStage:
     return select.edition_stage_for_office(pk=pk)
 
 
-@role_required(Role.OFFICE_STAFF)
+def _assignable_stage(request, pk: int) -> EditionStage:
+    """The stage, if the user runs its assignment (the office, or the agency the stage is given to)."""
+    edition_stage = _edition_stage(pk)
+    if not may_assign(request.user, edition_stage):
+        raise PermissionDenied("only the office or the agency that runs the stage assigns its experts")
+    return edition_stage
+
+
+@role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
 @require_GET
 def board(request, pk: int):
-    return _board(request, _edition_stage(pk))
+    return _board(request, _assignable_stage(request, pk))
 
 
-@role_required(Role.OFFICE_STAFF)
+@role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
 @require_POST
 def board_assign(request, pk: int):
-    edition_stage = _edition_stage(pk)
+    edition_stage = _assignable_stage(request, pk)
     form = AssignForm(request.POST)
     method = request.POST.get("method")
     if method not in (AssignmentMethod.OPTIMAL, AssignmentMethod.RANDOM) or not form.is_valid():
