@@ -349,6 +349,38 @@ def open_stage_list(page) -> None:
     page.wait_for_url("**/reviews/stages/")
 
 
+def office_forms_committee(page, edition, members: list[tuple[ExpertProfile, str]]) -> int:
+    """The office forms the edition's review committee from the stage list's "review bodies" link, seats the
+    members in their roles and confirms it. Confirming is first tried one member short: a Linyi committee of an
+    even size is refused (art. 9) and the page says why; the last member is then seated and the confirmation
+    goes through."""
+    open_stage_list(page)
+    page.locator(f"a.bodies-link[href='/reviews/editions/{edition.pk}/bodies/']").first.click()
+    page.wait_for_url(f"**/reviews/editions/{edition.pk}/bodies/")
+    page.select_option("#body-kind", "review_committee")
+    page.fill("#body-name", "评审委员会")
+    page.click("#body-create-button")
+    body = page.locator("section[data-body]").first
+    body_pk = int(body.get_attribute("data-body"))
+
+    def seat(expert, role):
+        page.select_option(f"#expert-{body_pk}", str(expert.pk))
+        page.select_option(f"#role-{body_pk}", role)
+        page.click(f"button[data-seat='{body_pk}']")
+        page.wait_for_selector(f"section[data-body='{body_pk}'] tr[data-member='{expert.pk}']")
+
+    *first, last = members
+    for expert, role in first:
+        seat(expert, role)
+    page.click(f"button[data-confirm-body='{body_pk}']")
+    assert "第九条" in page.locator(".alert-danger, [data-problems]").first.inner_text()
+    assert page.get_attribute(f"section[data-body='{body_pk}']", "data-confirmed") == "false"
+    seat(*last)
+    page.click(f"button[data-confirm-body='{body_pk}']")
+    assert page.get_attribute(f"section[data-body='{body_pk}']", "data-confirmed") == "true"
+    return body_pk
+
+
 def open_board(page, edition_stage: int) -> None:
     open_stage_list(page)
     page.click(f"#stages-table tr[data-edition-stage='{edition_stage}'] a.board-link")

@@ -95,6 +95,12 @@ def test_browser_linyi_individual_from_registration_to_verified_certificate(page
     r.gate_records(page, stages["satisfaction_survey"], application, "pass", "社会满意度测评良好。", score="92.5")
     r.propose_candidate_list(page, edition, application)
     r.record_step(page, edition, "candidate_list")
+    # Art. 9: the office forms the review committee (one chair, vice chairs, an odd number of members in all).
+    # Its members' pool accounts are fixtures made only now, so that the review stages' assignment above drew
+    # from the one review expert alone.
+    roles = ["chair", "vice_chair", "vice_chair"] + ["member"] * 6
+    committee = [(r.expert(f"committee-{i}", f"委员{i}", "临沂大学"), role) for i, role in enumerate(roles)]
+    r.office_forms_committee(page, edition, committee)
     # The review committee's plenary: 9 members, 7 present (quorum two thirds), 6 for, 1 against.
     r.record_step(
         page,
