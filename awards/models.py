@@ -427,3 +427,55 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class OfficeSetValue(models.Model):
+    """A value the portal needs but the rulebook's text does not give (e.g. a notice length, a validity end,
+    a score split): it is marked as set by the office, and the portal refuses to use it until a named office
+    user has confirmed it (awards.confirmations)."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="office_set_values"
+    )
+    key = models.CharField(
+        _("value"),
+        max_length=80,
+        help_text=_("Which value: a rulebook field name, or e.g. score_sheet:<code>, revocation_procedure."),
+    )
+    label = models.CharField(_("what it is"), max_length=120)
+    value = models.CharField(_("value set by the office"), max_length=200)
+    silence = models.CharField(
+        _("what the text says"),
+        max_length=300,
+        help_text=_("Where the rulebook is silent on it, e.g. “一（三）4 gives no period”."),
+    )
+    basis = models.CharField(
+        _("basis of the office's value"),
+        max_length=300,
+        blank=True,
+        help_text=_("The document or decision the office's value comes from; required to confirm it."),
+    )
+    confirmed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("value set by the office")
+        verbose_name_plural = _("values set by the office")
+        ordering = ["rulebook", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "key"], name="office_set_value_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rulebook} · {self.label}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
