@@ -8,8 +8,12 @@ from .models import (
     Application,
     ApplicationFile,
     ApplicationTransition,
+    CityProposal,
+    CitySubmission,
     IndividualProfile,
     Recommendation,
+    RecommendingBody,
+    RequiredMaterial,
     UnitProfile,
 )
 
@@ -127,3 +131,32 @@ class IndividualProfileAdmin(ReadOnlyAdmin):
     search_fields = ("full_name", "employer_name")
     list_select_related = ("district", "district__parent")
     exclude = ("id_number_digest",)
+
+
+# Rule data the office configures: the materials each rulebook requires and its recommending bodies.
+
+
+@admin.register(RequiredMaterial)
+class RequiredMaterialAdmin(admin.ModelAdmin):
+    list_display = ("rulebook", "category", "kind", "label", "article", "position")
+    list_filter = ("rulebook__scheme", "kind")
+    list_select_related = ("rulebook",)
+
+
+@admin.register(RecommendingBody)
+class RecommendingBodyAdmin(admin.ModelAdmin):
+    list_display = ("rulebook", "kind", "name", "district", "level", "quota", "article", "towards")
+    list_filter = ("rulebook__scheme", "kind")
+    list_select_related = ("rulebook", "district", "towards")
+
+
+@admin.register(CityProposal)
+class CityProposalAdmin(ReadOnlyAdmin):
+    list_display = ("application", "city", "body", "proposed_by", "proposed_at")
+    list_select_related = ("application", "city", "body", "proposed_by")
+
+
+@admin.register(CitySubmission)
+class CitySubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("edition", "district", "letter_name", "submitted_by", "submitted_at")
+    list_select_related = ("edition", "district", "submitted_by")

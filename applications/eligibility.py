@@ -8,6 +8,14 @@ writes nothing and makes at most one query, for the rules, and none when they ar
 
 Failures come in a stable order: the application window, the rulebook's validity, the applicant's category,
 then the rules of that category in their data order (by id).
+
+Declarations (the DECLARATIONS kinds) are met when the applicant ticked them; the message for a missing one
+quotes the rule's own words (EligibilityRule.text) and its article. A choice (FOCUS_FIELD) is met when the
+applicant picked one of the rule's options (EligibilityRule.options, keyed by item number).
+
+A past winner (NO_REPEAT_WINNER): the rule's `years` empty means the winner may never apply to the same scheme
+again; `years` = N means it may apply again to an edition whose year is at least the winning edition's year
++ N (won in the 2020 edition, N = 3: refused for 2021 and 2022, allowed from the 2023 edition on).
 """
 
 import calendar
@@ -28,9 +36,21 @@ APPLICATION_WINDOW = "application_window"
 RULEBOOK_IN_FORCE = "rulebook_in_force"
 CATEGORY = "category"
 
-# The scheme whose past winners are "provincial benchmarks" for PREVIOUS_PROVINCIAL_BENCHMARK; the kind itself
-# names this scheme, so the code is part of its definition rather than a per-scheme number.
-PROVINCIAL_BENCHMARK_CODE = "shandong-benchmark"
+# What the applicant declares by ticking the rule's words (the accident and violation declarations have their
+# own columns on the application; the others are kept with the form, see formspec.form_facts).
+DECLARATIONS = frozenset(
+    {
+        K.ACCIDENT_FREE_YEARS,
+        K.VIOLATION_FREE_YEARS,
+        K.INDEPENDENT_LIABILITY,
+        K.INTEGRITY,
+        K.CLEAN_RECORD,
+        K.METHOD_APPLIED,
+        K.SHARING_COMMITMENT,
+    }
+)
+# The declarations kept with the form rather than in a column of their own.
+FORM_DECLARATIONS = DECLARATIONS - {K.ACCIDENT_FREE_YEARS, K.VIOLATION_FREE_YEARS}
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,7 @@ class PastAward:
     edition_year: int
     awarded_on: date
     revoked_on: date | None = None
+    scheme_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +72,17 @@ class ApplicantFacts:
     independent_legal_person: bool | None = None
     accident_free_declared: bool = False
     violation_free_declared: bool = False
+    # The FORM_DECLARATIONS kinds ticked, and the key of the option chosen for a FOCUS_FIELD rule.
+    declared: frozenset[str] = frozenset()
+    focus_field: str = ""
     past_awards: tuple[PastAward, ...] = ()
+
+    def has_declared(self, kind: str) -> bool:
+        if kind == K.ACCIDENT_FREE_YEARS:
+            return self.accident_free_declared
+        if kind == K.VIOLATION_FREE_YEARS:
+            return self.violation_free_declared
+        return kind in self.declared
 
 
 @dataclass(frozen=True)
@@ -80,8 +111,8 @@ def check_eligibility(*, edition, facts: ApplicantFacts, on: date) -> list[Failu
         key=attrgetter("pk"),
     )
     kinds = {rule.kind for rule in rules}
-    # A four-new unit is held to the four-new threshold instead of the ordinary one, where the rulebook has
-    # one (Zibo art. 7, Weihai art. 10); where it has none (Linyi), the ordinary threshold applies to it too.
+    # A four-new unit is held to the four-new threshold instead of the ordinary one where the rulebook has
+    # one; where it has none, the ordinary threshold applies to it too.
     four_new = facts.four_new_field and K.FOUR_NEW_OPERATING_YEARS in kinds
     for rule in rules:
         if rule.kind == K.OPERATING_YEARS and four_new:
@@ -95,8 +126,8 @@ def check_eligibility(*, edition, facts: ApplicantFacts, on: date) -> list[Failu
         if rule.kind in _NEEDS_YEARS and not rule.years:
             raise ImproperlyConfigured(f"Eligibility rule {rule.pk} ({rule.kind}) has no number of years.")
         if rule.kind == K.NO_REPEAT_WINNER and K.REVOCATION_BAN_YEARS in kinds:
-            # Where the rulebook bans a revoked holder for N years (Weihai art. 29), that ban governs revoked
-            # awards; counting them as past wins too (art. 6) would make the ban's end meaningless.
+            # Where the rulebook bans a revoked holder for N years, that ban governs revoked awards; counting
+            # them as past wins too would make the ban's end meaningless.
             message = _no_repeat_winner(rule, edition, replace(facts, past_awards=_unrevoked(facts)), on)
         else:
             message = check(rule, edition, facts, on)
@@ -295,38 +326,32 @@ def _profitable_years(rule, edition, facts: ApplicantFacts, on: date) -> str | N
     ) % _params(rule, edition, actual=facts.profitable_years, required=required)
 
 
-def _accident_free_years(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
-    if facts.accident_free_declared:
+def _words(rule) -> str:
+    return rule.text or str(K(rule.kind).label)
+
+
+def _declaration(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
+    """A declaration in the rulebook's words: met when ticked; the message quotes the words and the article."""
+    if facts.has_declared(rule.kind):
         return None
-    params = _params(rule, edition, years=rule.years)
-    if facts.category == Category.INDIVIDUAL:
-        # The individual rules (Zibo art. 9, Weihai and Linyi art. 12) are about the person's unit.
-        return ngettext(
-            "%(scheme)s %(article)s: the applicant has not declared that their unit had no major quality, safety, "
-            "environmental or public-health accident in the last %(years)d year; this declaration is required.",
-            "%(scheme)s %(article)s: the applicant has not declared that their unit had no major quality, safety, "
-            "environmental or public-health accident in the last %(years)d years; this declaration is required.",
-            rule.years,
+    return _(
+        "%(scheme)s %(article)s: the applicant has not declared “%(text)s”; this declaration is required."
+    ) % _params(rule, edition, text=_words(rule))
+
+
+def _focus_field(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
+    """One of the rulebook's listed fields or categories must be chosen (the options are data on the rule)."""
+    keys = [str(option.get("key", "")) for option in rule.options or ()]
+    if not keys:
+        raise ImproperlyConfigured(f"Eligibility rule {rule.pk} ({rule.kind}) has no options.")
+    if facts.focus_field in keys:
+        return None
+    params = _params(rule, edition, text=_words(rule), keys=" / ".join(keys), chosen=facts.focus_field)
+    if not facts.focus_field:
+        return _(
+            "%(scheme)s %(article)s: choose the item of “%(text)s” the application falls in (%(keys)s)."
         ) % params
-    return ngettext(
-        "%(scheme)s %(article)s: the applicant has not declared that it had no major quality, safety, "
-        "environmental or public-health accident in the last %(years)d year; this declaration is required.",
-        "%(scheme)s %(article)s: the applicant has not declared that it had no major quality, safety, "
-        "environmental or public-health accident in the last %(years)d years; this declaration is required.",
-        rule.years,
-    ) % params
-
-
-def _violation_free_years(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
-    if facts.violation_free_declared:
-        return None
-    return ngettext(
-        "%(scheme)s %(article)s: the applicant has not declared that it committed no serious violation of laws "
-        "or regulations in the last %(years)d year; this declaration is required.",
-        "%(scheme)s %(article)s: the applicant has not declared that it committed no serious violation of laws "
-        "or regulations in the last %(years)d years; this declaration is required.",
-        rule.years,
-    ) % _params(rule, edition, years=rule.years)
+    return _("%(scheme)s %(article)s: “%(chosen)s” is not an item of “%(text)s” (%(keys)s).") % params
 
 
 def _independent_legal_person(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
@@ -351,16 +376,28 @@ def _own_awards(edition, facts: ApplicantFacts) -> list[PastAward]:
 
 
 def _no_repeat_winner(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
-    """A past winner of the same scheme may not apply again (Weihai art. 6, Linyi art. 6). Revoked awards count,
-    except where the rulebook has a revocation ban, which then governs them (see check_eligibility)."""
+    """A past winner of the same scheme may not apply again; with `years` = N, not before the edition of the
+    winning year + N (see the module docstring). Revoked awards count, except where the rulebook has a
+    revocation ban, which then governs them (see check_eligibility)."""
     won = _own_awards(edition, facts)
     if not won:
         return None
     latest = max(won, key=attrgetter("edition_year"))
-    return _(
-        "%(scheme)s %(article)s: the applicant already won this award in %(year)d; "
-        "past winners may not apply again."
-    ) % _params(rule, edition, year=latest.edition_year)
+    if rule.years is None:
+        return _(
+            "%(scheme)s %(article)s: the applicant already won this award in %(year)d; "
+            "past winners may not apply again."
+        ) % _params(rule, edition, year=latest.edition_year)
+    again = latest.edition_year + rule.years
+    if edition.year >= again:
+        return None
+    return ngettext(
+        "%(scheme)s %(article)s: the applicant already won this award in %(year)d; a past winner may apply again "
+        "%(years)d year after the winning edition, from the edition of %(again)d.",
+        "%(scheme)s %(article)s: the applicant already won this award in %(year)d; a past winner may apply again "
+        "%(years)d years after the winning edition, from the edition of %(again)d.",
+        rule.years,
+    ) % _params(rule, edition, year=latest.edition_year, years=rule.years, again=again)
 
 
 def _revocation_ban_years(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
@@ -396,9 +433,12 @@ def _revocation_ban_years(rule, edition, facts: ApplicantFacts, on: date) -> str
 
 
 def _previous_provincial_benchmark(rule, edition, facts: ApplicantFacts, on: date) -> str | None:
-    """Only a provincial benchmark of an earlier year may apply; a title revoked by `on` does not count."""
+    """Only an earlier-year winner of the scheme the rule names (`source_scheme`) may apply; a title revoked by
+    `on` does not count."""
+    if rule.source_scheme_id is None:
+        raise ImproperlyConfigured(f"Eligibility rule {rule.pk} ({rule.kind}) names no scheme (source_scheme).")
     if any(
-        award.scheme_code == PROVINCIAL_BENCHMARK_CODE
+        award.scheme_id == rule.source_scheme_id
         and award.edition_year < edition.year
         and (award.revoked_on is None or award.revoked_on > on)
         for award in facts.past_awards
@@ -415,8 +455,14 @@ _CHECKS = {
     K.FOUR_NEW_OPERATING_YEARS: _operating_years,
     K.QUALITY_WORK_YEARS: _quality_work_years,
     K.PROFITABLE_YEARS: _profitable_years,
-    K.ACCIDENT_FREE_YEARS: _accident_free_years,
-    K.VIOLATION_FREE_YEARS: _violation_free_years,
+    K.ACCIDENT_FREE_YEARS: _declaration,
+    K.VIOLATION_FREE_YEARS: _declaration,
+    K.INDEPENDENT_LIABILITY: _declaration,
+    K.INTEGRITY: _declaration,
+    K.CLEAN_RECORD: _declaration,
+    K.METHOD_APPLIED: _declaration,
+    K.SHARING_COMMITMENT: _declaration,
+    K.FOCUS_FIELD: _focus_field,
     K.INDEPENDENT_LEGAL_PERSON: _independent_legal_person,
     K.NO_REPEAT_WINNER: _no_repeat_winner,
     K.REVOCATION_BAN_YEARS: _revocation_ban_years,

@@ -48,9 +48,28 @@ class FileKind(models.TextChoices):
     RECOMMENDATION_LETTER = "recommendation_letter", _("Recommendation letter")
 
 
-# Kinds an applicant must upload before submitting (Zibo art. 15, Weihai art. 13, Linyi art. 14).
-REQUIRED_FILE_KINDS = (FileKind.SELF_EVALUATION,)
 APPLICANT_FILE_KINDS = (FileKind.APPLICATION_FORM, FileKind.SELF_EVALUATION, FileKind.EVIDENCE)
+
+
+class MaterialKind(models.TextChoices):
+    """A piece of the application a rulebook requires (applications.RequiredMaterial): the online form, or a kind
+    of file the applicant uploads (the values of the applicant's FileKinds)."""
+
+    ONLINE_FORM = "online_form", _("Online application form")
+    APPLICATION_FORM = FileKind.APPLICATION_FORM.value, FileKind.APPLICATION_FORM.label
+    SELF_EVALUATION = FileKind.SELF_EVALUATION.value, FileKind.SELF_EVALUATION.label
+    EVIDENCE = FileKind.EVIDENCE.value, FileKind.EVIDENCE.label
+
+
+class RecommendingBodyKind(models.TextChoices):
+    """Who recommends under a rulebook (applications.RecommendingBody)."""
+
+    PROVINCE_DEPARTMENT = "province_department", _("Provincial industry department")
+    INDUSTRY_ASSOCIATION = "industry_association", _("National industry association")
+    # A provincial pre-selection before the province recommends nationally (Shandong 2021 notice 二（一）).
+    CITY_PROPOSAL = "city_proposal", _("City bureau proposing to the province")
+    # Applicants who may submit straight to the province, without a city (Shandong 2021 notice 一（三）3).
+    DIRECT_SUBMISSION = "direct_submission", _("Direct submission to the province")
 
 
 class RecommendationDecision(models.TextChoices):

@@ -234,9 +234,15 @@ def safe_name(name: str) -> str:
     return name or "_"
 
 
+def package_number(application: Application) -> str:
+    """The 申报编号 of the package name (Shandong notice 二（四）): the number the national online system gave,
+    as the applicant entered it; the portal's own number until then."""
+    return application.external_number or application.number or ""
+
+
 def package_stem(application: Application) -> str:
-    """The package name: "application number + full unit name" (seed 003); the person's name for an individual."""
-    return safe_name(f"{application.number}{application.applicant_name}")
+    """The package name: "申报编号 + full unit name" (seed 003 二（四）); the person's name for an individual."""
+    return safe_name(f"{package_number(application)}{application.applicant_name}")
 
 
 def package_filename(application: Application) -> str:
@@ -406,7 +412,12 @@ class ManifestLine:
 
 def _manifest(application: Application, lines: list[ManifestLine], generated_at: datetime) -> bytes:
     header = [
-        f"申报编号：{application.number}",
+        f"申报编号：{package_number(application)}",
+        *(
+            [f"本门户编号：{application.number}"]
+            if application.external_number
+            else ["（申报单位尚未填写全国网上申报系统的申报编号，包名使用本门户编号）"]
+        ),
         f"申报单位/申报人：{application.applicant_name}",
         f"奖项：{application.edition.scheme.name} {application.edition.title}",
         f"生成时间：{generated_at:%Y-%m-%d %H:%M:%S}（北京时间）",

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.enums import DistrictLevel
 from accounts.models import User
@@ -15,6 +14,7 @@ from accounts.validators import normalise_credit_code, validate_credit_code
 from awards.enums import Category, EligibilityKind
 
 from . import formspec
+from .eligibility import FORM_DECLARATIONS
 from .enums import APPLICANT_FILE_KINDS, VISIBLE_TO_COORDINATOR, ApplicationState, EncouragedTag, FileKind
 from .enums import RecommendationDecision as Decision
 from .registration import APPLICANT_DISTRICT_LEVELS, normalise_id_number, validate_id_number
@@ -246,17 +246,35 @@ def _rule(rules, kind):
     return next((rule for rule in rules if rule.kind == kind), None)
 
 
+# The declarations with a column of their own on the application, by the form field that holds them.
+COLUMN_DECLARATIONS = {
+    EligibilityKind.ACCIDENT_FREE_YEARS: "accident_free_declared",
+    EligibilityKind.VIOLATION_FREE_YEARS: "violation_free_declared",
+}
+
+
+def declaration_label(rule, category: str) -> str:
+    """What the applicant ticks: the rule's own words, said by the unit (本单位) or the person (本人)."""
+    words = rule.text or str(EligibilityKind(rule.kind).label)
+    if category == Category.UNIT:
+        return _("The unit declares: %(text)s") % {"text": words}
+    return _("I declare: %(text)s") % {"text": words}
+
+
 class ApplicationForm(PortalForm):
-    """The scheme's form for the category, the declarations its rules ask for, and one file input per kind.
-    Nothing is required to save a draft; `portal_required` marks what submitting needs."""
+    """The scheme's form for the category, the declarations and the choice its rules ask for, and one file
+    input per kind. Nothing is required to save a draft; `portal_required` marks what submitting needs."""
 
     def __init__(self, *args, application, rules, **kwargs):
         """`rules`: the rulebook's eligibility rules of the application's category."""
+        rules = sorted(rules, key=lambda rule: rule.pk or 0)
         initial = dict(application.form_data)
+        chosen = initial.get(formspec.FOCUS_FIELD)
         initial.update(
             profitable_years=application.profitable_years,
             accident_free_declared=application.accident_free_declared,
             violation_free_declared=application.violation_free_declared,
+            focus_field=chosen.get("key", "") if isinstance(chosen, dict) else "",
         )
         super().__init__(*args, initial=initial, **kwargs)
         self.text_names = []
@@ -269,9 +287,9 @@ class ApplicationForm(PortalForm):
             self.fields[name] = field
             self.text_names.append(name)
         self.declaration_names = []
-        unit = application.category == Category.UNIT
+        category = application.category
         rule = _rule(rules, EligibilityKind.PROFITABLE_YEARS)
-        if unit and rule is not None:
+        if category == Category.UNIT and rule is not None:
             self.fields["profitable_years"] = forms.IntegerField(
                 label=_("Consecutive profitable years up to the last financial year"),
                 min_value=0,
@@ -281,36 +299,40 @@ class ApplicationForm(PortalForm):
             )
             self.fields["profitable_years"].portal_required = True
             self.declaration_names.append("profitable_years")
-        rule = _rule(rules, EligibilityKind.ACCIDENT_FREE_YEARS)
+        self.focus_options: dict[str, str] = {}
+        rule = _rule(rules, EligibilityKind.FOCUS_FIELD)
         if rule is not None:
-            label = (
-                ngettext(
-                    "I declare that the unit had no major quality, safety, environmental or public-health accident "
-                    "in the last %(years)d year.",
-                    "I declare that the unit had no major quality, safety, environmental or public-health accident "
-                    "in the last %(years)d years.",
-                    rule.years or 0,
-                )
-                if unit
-                else ngettext(
-                    "I declare that the unit I work for had no major quality, safety, environmental or "
-                    "public-health accident in the last %(years)d year.",
-                    "I declare that the unit I work for had no major quality, safety, environmental or "
-                    "public-health accident in the last %(years)d years.",
-                    rule.years or 0,
-                )
+            self.focus_options = {str(o.get("key", "")): str(o.get("text", "")) for o in rule.options or ()}
+            field = forms.ChoiceField(
+                label=_("The item of “%(text)s” this application falls in") % {"text": rule.text},
+                choices=[(key, f"{key} {text}") for key, text in self.focus_options.items()],
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=rule.article,
             )
-            self._declaration("accident_free_declared", label % {"years": rule.years or 0}, rule)
-        rule = _rule(rules, EligibilityKind.VIOLATION_FREE_YEARS)
-        if rule is not None:
-            label = ngettext(
-                "I declare that the applicant committed no serious violation of laws or regulations in the last "
-                "%(years)d year.",
-                "I declare that the applicant committed no serious violation of laws or regulations in the last "
-                "%(years)d years.",
-                rule.years or 0,
-            ) % {"years": rule.years or 0}
-            self._declaration("violation_free_declared", label, rule)
+            field.portal_required = True
+            self.fields[formspec.FOCUS_FIELD] = field
+            self.declaration_names.append(formspec.FOCUS_FIELD)
+        for rule in rules:
+            if rule.kind in COLUMN_DECLARATIONS:
+                field = forms.BooleanField(
+                    label=declaration_label(rule, category), required=False, help_text=rule.article
+                )
+                field.portal_required = True
+                self.fields[COLUMN_DECLARATIONS[rule.kind]] = field
+                self.declaration_names.append(COLUMN_DECLARATIONS[rule.kind])
+        declarations = [rule for rule in rules if rule.kind in FORM_DECLARATIONS]
+        if declarations:
+            field = forms.MultipleChoiceField(
+                label=_("Further declarations"),
+                choices=[(rule.kind, f"{rule.article} {declaration_label(rule, category)}") for rule in declarations],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Tick each statement that is true; every one is required to submit."),
+            )
+            field.portal_required = True
+            self.fields[formspec.DECLARED] = field
+            self.declaration_names.append(formspec.DECLARED)
         self.file_names = []
         for kind in APPLICANT_FILE_KINDS:
             name = f"file_{kind}"
@@ -322,16 +344,16 @@ class ApplicationForm(PortalForm):
             self.file_names.append(name)
         self.style()
 
-    def _declaration(self, name: str, label: str, rule) -> None:
-        field = forms.BooleanField(label=label, required=False, help_text=f"{rule.article} {rule.text}".strip())
-        field.portal_required = True
-        self.fields[name] = field
-        self.declaration_names.append(name)
-
     def draft_arguments(self) -> dict:
         data = self.cleaned_data
+        form_data = {name: data.get(name, "") for name in self.text_names}
+        if formspec.DECLARED in self.fields:
+            form_data[formspec.DECLARED] = list(data.get(formspec.DECLARED) or [])
+        key = data.get(formspec.FOCUS_FIELD)
+        if key:
+            form_data[formspec.FOCUS_FIELD] = {"key": key, "text": self.focus_options.get(key, "")}
         return {
-            "form_data": {name: data.get(name, "") for name in self.text_names},
+            "form_data": form_data,
             "profitable_years": data.get("profitable_years"),
             "accident_free_declared": bool(data.get("accident_free_declared")),
             "violation_free_declared": bool(data.get("violation_free_declared")),

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from accounts.models import District, Organisation
-from awards.enums import Category
-from awards.models import Edition, Stage
+from awards.enums import Category, RecommenderLevel
+from awards.models import Edition, Rulebook, Scheme, Stage
 
 from .enums import (
     LIVE_STATES,
@@ -17,7 +17,9 @@ from .enums import (
     ApplicationState,
     EncouragedTag,
     FileKind,
+    MaterialKind,
     RecommendationDecision,
+    RecommendingBodyKind,
 )
 
 S = ApplicationState
@@ -127,6 +129,12 @@ class Application(FSMModelMixin, models.Model):
     profitable_years = models.PositiveSmallIntegerField(_("consecutive profitable years"), null=True, blank=True)
     accident_free_declared = models.BooleanField(_("declares no major accident in the period required"), default=False)
     violation_free_declared = models.BooleanField(_("declares no violation in the period required"), default=False)
+    # The applicant's own statement that it is a province-owned enterprise (省属企业), which a rulebook with a
+    # direct-submission route (RecommendingBody DIRECT_SUBMISSION) lets submit without a city.
+    province_owned = models.BooleanField(_("province-owned enterprise"), default=False)
+    # The number the national online application system gave (the 申报编号 that names the package, Shandong
+    # notice 二（四）); empty until the applicant enters it, and the package then falls back to `number`.
+    external_number = models.CharField(_("number in the national online system"), max_length=40, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Facts later stages record here, so that eligibility (re-application rules, bans) reads them without
     # importing the apps that set them.
@@ -175,6 +183,11 @@ class Application(FSMModelMixin, models.Model):
     @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED)
     def submit(self) -> None:
         pass
+
+    @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.RECOMMENDED)
+    def submit_direct(self, *, recommender: District) -> None:
+        """Submitted straight to the body that recommends it (a province-owned enterprise to the province)."""
+        self.recommender = recommender
 
     @transition(field=state, source=S.SUBMITTED, target=S.RETURNED)
     def return_for_correction(self) -> None:
@@ -343,3 +356,162 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.get_decision_display()}"
+
+
+class RequiredMaterial(models.Model):
+    """One piece of the application a rulebook requires before it can be submitted, with the article that asks
+    for it (Zibo art. 15, Weihai art. 13, Linyi art. 14: the form, the self-evaluation report, evidence).
+    Loaded from the rulebooks by data migration; the office may change them in the admin."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="required_materials"
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Empty when every category must provide it."),
+    )
+    kind = models.CharField(_("material"), max_length=30, choices=MaterialKind.choices)
+    label = models.CharField(_("name in the rulebook"), max_length=120)
+    article = models.CharField(_("article"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("required material")
+        verbose_name_plural = _("required materials")
+        ordering = ["rulebook", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "category", "kind"], name="required_material_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.article}）"
+
+
+class RecommendingBody(models.Model):
+    """Who recommends applications under a rulebook, within which quota and by which article: the national
+    rules' provincial industry departments and national industry associations (art. 7, 17), a province's
+    pre-selection by its cities before it recommends nationally (Shandong 2021 notice 二（一）（二）), or a
+    route straight to the province for province-owned enterprises (Shandong 2021 notice 一（三）3)."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="recommending_bodies"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=RecommendingBodyKind.choices)
+    name = models.CharField(_("name in the rulebook"), max_length=120)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The province whose coordinators act for this body (or where its cities propose)."),
+    )
+    level = models.CharField(
+        _("proposed by"),
+        max_length=20,
+        choices=RecommenderLevel.choices,
+        blank=True,
+        help_text=_("For a pre-selection: the level of the bodies that propose (the cities)."),
+    )
+    towards = models.ForeignKey(
+        Scheme,
+        verbose_name=_("for the scheme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a pre-selection: the scheme whose recommendation it prepares."),
+    )
+    quota = models.PositiveSmallIntegerField(
+        _("quota given by the text"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty when the text gives no number; the office then sets it as a value it confirms "
+            "(recommending_body_quota:<kind>)."
+        ),
+    )
+    article = models.CharField(_("article"), max_length=60)
+    selection_article = models.CharField(
+        _("article on the province's choice"),
+        max_length=60,
+        blank=True,
+        help_text=_("For a pre-selection: the article under which the province chooses among the proposals."),
+    )
+    applicant_label = models.CharField(
+        _("who may use this route"), max_length=60, blank=True, help_text=_("For a direct route, e.g. 省属企业.")
+    )
+
+    class Meta:
+        verbose_name = _("recommending body")
+        verbose_name_plural = _("recommending bodies")
+        ordering = ["rulebook", "kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["rulebook", "kind"], name="recommending_body_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.article}）"
+
+    @property
+    def quota_key(self) -> str:
+        return f"recommending_body_quota:{self.kind}"
+
+
+class CityProposal(models.Model):
+    """A city's proposal of one application to its province's pre-selection (Shandong 2021 notice 二（一）):
+    the province's experts then choose among the proposals (二（二）) and the province recommends those."""
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="city_proposal"
+    )
+    body = models.ForeignKey(
+        RecommendingBody, verbose_name=_("pre-selection"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    city = models.ForeignKey(District, verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    opinion = models.TextField(_("opinion"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("city proposal")
+        verbose_name_plural = _("city proposals")
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.city} → {self.application}"
+
+
+def _city_upload_path(instance: "CitySubmission", filename: str) -> str:
+    return f"city-submissions/{instance.edition_id}/{uuid.uuid4().hex}"
+
+
+class CitySubmission(models.Model):
+    """What a city sends the province for an edition (Shandong 2021 notice 一（三）3): its recommendation letter
+    (推荐文件) and the statistics table of its recommended applicants (annex 3), as generated when it submitted."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="city_submissions"
+    )
+    district = models.ForeignKey(District, verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    letter = models.FileField(_("recommendation letter"), upload_to=_city_upload_path, max_length=200)
+    letter_name = models.CharField(_("file name"), max_length=130)
+    letter_sha256 = models.CharField("SHA-256", max_length=64)
+    statistics = models.FileField(_("statistics table"), upload_to=_city_upload_path, max_length=200)
+    applications = models.ManyToManyField(Application, verbose_name=_("applications"), related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("city submission")
+        verbose_name_plural = _("city submissions")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition} · {self.district}"

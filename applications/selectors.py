@@ -12,9 +12,25 @@ from accounts.rules import has_any_role
 from awards.enums import EditionStatus
 from awards.models import Edition
 
+from . import formspec
 from .eligibility import ApplicantFacts, PastAward
-from .enums import AWAITING_RECOMMENDATION, VISIBLE_TO_COORDINATOR, ApplicationState
-from .models import Application, ApplicationFile, ApplicationTransition, Recommendation
+from .enums import (
+    AWAITING_RECOMMENDATION,
+    RECOMMENDED_OR_LATER,
+    VISIBLE_TO_COORDINATOR,
+    ApplicationState,
+    RecommendingBodyKind,
+)
+from .models import (
+    Application,
+    ApplicationFile,
+    ApplicationTransition,
+    CityProposal,
+    CitySubmission,
+    Recommendation,
+    RecommendingBody,
+    RequiredMaterial,
+)
 
 _RELATED = (
     "edition",
@@ -25,6 +41,8 @@ _RELATED = (
     "recommender",
     "recommender__parent",
     "current_stage",
+    "city_proposal__city",
+    "city_proposal__body",
 )
 
 
@@ -177,6 +195,7 @@ def applicant_facts(*, application: Application) -> ApplicantFacts:
             edition_year=a.edition.year,
             awarded_on=a.awarded_on,
             revoked_on=a.revoked_on,
+            scheme_id=a.edition.scheme_id,
         )
         for a in past
     )
@@ -190,6 +209,7 @@ def applicant_facts(*, application: Application) -> ApplicantFacts:
             independent_legal_person=profile.independent_legal_person if profile else None,
             accident_free_declared=application.accident_free_declared,
             violation_free_declared=application.violation_free_declared,
+            **formspec.form_facts(application.form_data),
             past_awards=past_awards,
         )
     return ApplicantFacts(
@@ -197,6 +217,7 @@ def applicant_facts(*, application: Application) -> ApplicantFacts:
         quality_work_since=application.individual.quality_work_since,
         accident_free_declared=application.accident_free_declared,
         violation_free_declared=application.violation_free_declared,
+        **formspec.form_facts(application.form_data),
         past_awards=past_awards,
     )
 
@@ -213,3 +234,127 @@ def district_for_export(*, pk: int, within: QuerySet[District] | None = None) ->
     """District `pk` among `within` (a coordinator's own districts) or, for the office, among all; else 404."""
     pool = within if within is not None else District.objects.select_related("parent")
     return get_object_or_404(pool, pk=pk)
+
+
+def required_materials(*, rulebook, category: str) -> list[RequiredMaterial]:
+    """The pieces `rulebook` requires of an application of `category` before submission, in the text's order."""
+    return list(
+        RequiredMaterial.objects.filter(rulebook=rulebook)
+        .filter(Q(category="") | Q(category=category))
+        .order_by("position", "id")
+    )
+
+
+def applicant_district(application: Application) -> District | None:
+    """Where the applicant is: its unit's district, or the person's."""
+    if application.organisation_id:
+        return application.organisation.district
+    return application.individual.district if application.individual_id else None
+
+
+def direct_route(*, rulebook) -> RecommendingBody | None:
+    """The rulebook's route straight to the province for province-owned enterprises, if it has one."""
+    return (
+        RecommendingBody.objects.filter(rulebook=rulebook, kind=RecommendingBodyKind.DIRECT_SUBMISSION)
+        .select_related("district")
+        .first()
+    )
+
+
+def recommending_body(*, rulebook, district) -> RecommendingBody | None:
+    """The rulebook's recommending body whose coordinators act in `district` (the national rules' provincial
+    industry department for a province), if the rulebook lists its bodies."""
+    return RecommendingBody.objects.filter(
+        rulebook=rulebook,
+        kind__in=[RecommendingBodyKind.PROVINCE_DEPARTMENT, RecommendingBodyKind.INDUSTRY_ASSOCIATION],
+        district=district,
+    ).first()
+
+
+def preselection_for(*, edition, province) -> RecommendingBody | None:
+    """The pre-selection by the cities (a provincial rulebook's CITY_PROPOSAL body) that feeds `province`'s
+    recommendations to `edition`'s scheme, if there is one."""
+    if province is None:
+        return None
+    return (
+        RecommendingBody.objects.filter(
+            kind=RecommendingBodyKind.CITY_PROPOSAL, towards_id=edition.scheme_id, district=province
+        )
+        .select_related("rulebook")
+        .first()
+    )
+
+
+def city_proposal_candidates(*, user, edition_id=None) -> QuerySet[Application]:
+    """Submitted applications a city coordinator may propose to its province's pre-selection: to a scheme that
+    a CITY_PROPOSAL body feeds, from applicants within the coordinator's cities."""
+    cities = [d for d in coordinator_districts(user) if d.level == "city"]
+    if not cities:
+        return Application.objects.none()
+    bodies = RecommendingBody.objects.filter(kind=RecommendingBodyKind.CITY_PROPOSAL, towards__isnull=False)
+    within = (
+        Q(organisation__district__in=cities)
+        | Q(organisation__district__parent__in=cities)
+        | Q(individual__district__in=cities)
+        | Q(individual__district__parent__in=cities)
+    )
+    applications = Application.objects.filter(
+        within,
+        edition__scheme__in=bodies.values("towards"),
+        recommender__in=bodies.values("district"),
+        submitted_at__isnull=False,
+        state__in=sorted({ApplicationState.SUBMITTED} | RECOMMENDED_OR_LATER),
+    ).select_related(*_RELATED, "organisation__district__parent")
+    if edition_id:
+        applications = applications.filter(edition_id=edition_id)
+    return applications.order_by("-edition__year", "submitted_at", "id")
+
+
+def city_proposal_target(*, user, pk: int) -> Application:
+    """Application `pk` if the user's city may propose it; else 404."""
+    return get_object_or_404(city_proposal_candidates(user=user), pk=pk)
+
+
+def city_submissions_visible_to(*, user, edition_id=None) -> QuerySet[CitySubmission]:
+    """What the cities submitted: all for the office, a coordinator's own cities' for a coordinator."""
+    if has_any_role(user, Role.OFFICE_STAFF):
+        submissions = CitySubmission.objects.all()
+    elif has_any_role(user, Role.DISTRICT_COORDINATOR):
+        submissions = CitySubmission.objects.filter(district__in=coordinator_districts(user))
+    else:
+        return CitySubmission.objects.none()
+    if edition_id:
+        submissions = submissions.filter(edition_id=edition_id)
+    return (
+        submissions.select_related("edition", "edition__scheme", "district", "submitted_by")
+        .annotate(application_count=Count("applications"))
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def city_submission_for(*, user, pk: int) -> CitySubmission:
+    return get_object_or_404(city_submissions_visible_to(user=user), pk=pk)
+
+
+def city_submission_editions(*, user) -> list[tuple[Edition, District]]:
+    """(edition, city) pairs for which the coordinator's cities have recommended applications they may send."""
+    cities = [d for d in coordinator_districts(user) if d.level == "city"]
+    if not cities:
+        return []
+    pairs = (
+        Application.objects.filter(
+            recommender__in=cities,
+            edition__rulebook__recommender_level="city",
+            state__in=sorted(RECOMMENDED_OR_LATER),
+        )
+        .values_list("edition_id", "recommender_id")
+        .distinct()
+    )
+    pairs = list(pairs)
+    editions = Edition.objects.select_related("scheme").in_bulk({e for e, _d in pairs})
+    by_id = {c.pk: c for c in cities}
+    return [(editions[e], by_id[d]) for e, d in sorted(pairs)]
+
+
+def proposals_used(*, edition_id, city_id) -> int:
+    return CityProposal.objects.filter(application__edition_id=edition_id, city_id=city_id).count()

@@ -2,6 +2,7 @@
 transition, save, write the history and audit rows, queue the mail on commit."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -12,7 +13,9 @@ from accounts.enums import AuditAction, AuditResult, Role
 from accounts.models import User
 from accounts.rules import has_any_role
 from accounts.services import audit_record
-from awards.enums import Category, EditionStatus, StageKind, StagePhase
+from accounts.models import District
+from awards import confirmations
+from awards.enums import Category, EditionStatus, RecommenderLevel, StageKind, StagePhase
 from awards.models import Edition
 
 from . import formspec, pipeline
@@ -21,21 +24,32 @@ from .enums import (
     APPLICANT_FILE_KINDS,
     EDITABLE_STATES,
     RECOMMENDED_OR_LATER,
-    REQUIRED_FILE_KINDS,
     SINGLE_FILE_KINDS,
     ApplicationState,
     FileKind,
+    MaterialKind,
     RecommendationDecision,
+    RecommendingBodyKind,
 )
 from .models import (
     Application,
     ApplicationCounter,
     ApplicationFile,
     ApplicationTransition,
+    CityProposal,
+    CitySubmission,
     Recommendation,
+    RecommendingBody,
 )
-from .rules import can_recommend, can_run_stage, is_applicant_of
-from .selectors import applicant_facts
+from .rules import can_recommend, can_run_stage, coordinates, is_applicant_of
+from .selectors import (
+    applicant_district,
+    applicant_facts,
+    direct_route,
+    preselection_for,
+    recommending_body,
+    required_materials,
+)
 from .uploads import check_upload
 
 S = ApplicationState
@@ -84,6 +98,7 @@ def record_transition(
             "revocation_ground",
             "revocation_document",
             "state_changed_at",
+            "recommender",
             "updated_at",
         ]
     )
@@ -209,8 +224,7 @@ def application_save_draft(
         application = _locked(application)
         if application.state not in EDITABLE_STATES:
             raise ValidationError(_("This application can no longer be changed."))
-        allowed = {name: max_length for name, _label, _req, max_length in formspec.fields_for(application.category)}
-        application.form_data = {name: str(form_data.get(name, ""))[:limit] for name, limit in allowed.items()}
+        application.form_data = formspec.stored_form_data(application.category, form_data)
         application.profitable_years = profitable_years
         application.accident_free_declared = accident_free_declared
         application.violation_free_declared = violation_free_declared
@@ -224,6 +238,41 @@ def application_save_draft(
             ]
         )
         audit_record(action=AuditAction.UPDATE, actor=by, obj=application, detail="draft saved", request=request)
+    return application
+
+
+def application_set_route(
+    *, application: Application, by: User, province_owned: bool, external_number: str = "", request=None
+) -> Application:
+    """The applicant says whether it is a province-owned enterprise (which a rulebook with a direct route lets
+    submit straight to the province) and enters the number the national online system gave it (申报编号).
+
+    Province-owned can change only while the application is editable; the number at any time, since the national
+    system gives it after the province recommends. Side effects: updates the application, audit row."""
+    if not is_applicant_of(by, application):
+        _refuse(by, application, "not the applicant", request)
+    external_number = (external_number or "").strip()[:40]
+    with transaction.atomic():
+        application = _locked(application)
+        fields = []
+        if bool(province_owned) != application.province_owned:
+            if application.state not in EDITABLE_STATES:
+                raise ValidationError(_("This application was already submitted; its route can no longer change."))
+            if province_owned and direct_route(rulebook=application.edition.rulebook) is None:
+                raise ValidationError(
+                    _("%(scheme)s has no direct submission for province-owned enterprises; submit through your city.")
+                    % {"scheme": application.edition.scheme.short_name}
+                )
+            application.province_owned = bool(province_owned)
+            fields.append("province_owned")
+        if external_number != application.external_number:
+            application.external_number = external_number
+            fields.append("external_number")
+        if fields:
+            application.save(update_fields=[*fields, "updated_at"])
+            audit_record(
+                action=AuditAction.UPDATE, actor=by, obj=application, detail=f"route: {', '.join(fields)}", request=request
+            )
     return application
 
 
@@ -283,6 +332,27 @@ def application_file_remove(*, file: ApplicationFile, by: User, request=None) ->
 # --- transitions ------------------------------------------------------------------------------------------
 
 
+def missing_materials(application: Application) -> list[str]:
+    """One message per piece the rulebook requires (RequiredMaterial) that the application lacks, naming the
+    piece as the rulebook does and its article; the online form also names its empty fields."""
+    present = set(application.files.filter(superseded_at__isnull=True).values_list("kind", flat=True))
+    messages = []
+    for material in required_materials(rulebook=application.edition.rulebook, category=application.category):
+        if material.kind == MaterialKind.ONLINE_FORM:
+            missing = formspec.missing_fields(application.category, application.form_data)
+            if missing:
+                messages.append(
+                    _("Fill in %(material)s (%(article)s): %(fields)s.")
+                    % {"material": material.label, "article": material.article, "fields": "、".join(missing)}
+                )
+        elif material.kind not in present:
+            messages.append(
+                _("Upload %(material)s as “%(kind)s” (%(article)s).")
+                % {"material": material.label, "kind": FileKind(material.kind).label, "article": material.article}
+            )
+    return messages
+
+
 def application_submit(*, application: Application, by: User, request=None) -> Application:
     """Submit (or resubmit after a return) to the recommending district.
 
@@ -325,13 +395,13 @@ def application_submit(*, application: Application, by: User, request=None) -> A
                     ),
                 )
         errors = [failure.message for failure in failures]
-        missing = formspec.missing_fields(application.category, application.form_data)
-        if missing:
-            errors.append(_("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
-        present = set(application.files.filter(superseded_at__isnull=True).values_list("kind", flat=True))
-        for kind in REQUIRED_FILE_KINDS:
-            if kind not in present:
-                errors.append(_("Upload the %(kind)s.") % {"kind": FileKind(kind).label})
+        errors += missing_materials(application)
+        direct = direct_route(rulebook=edition.rulebook) if application.province_owned else None
+        if application.province_owned and direct is None:
+            errors.append(
+                _("%(scheme)s has no direct submission for province-owned enterprises; submit through your city.")
+                % {"scheme": edition.scheme.short_name}
+            )
         if errors:
             raise ValidationError(errors)
         from_state = application.state
@@ -339,8 +409,14 @@ def application_submit(*, application: Application, by: User, request=None) -> A
             application.number = _next_number(application.edition)
         # The first submission's time is kept: the inbox and the statistics order by it.
         application.submitted_at = application.submitted_at or timezone.now()
-        application.submit()
-        _record(application=application, from_state=from_state, by=by, request=request)
+        comment = ""
+        if direct is not None:
+            # A province-owned enterprise skips the city: it goes straight to the province's review.
+            application.submit_direct(recommender=direct.district)
+            comment = f"{direct.name}（{direct.article}）"
+        else:
+            application.submit()
+        _record(application=application, from_state=from_state, by=by, comment=comment, request=request)
     return application
 
 
@@ -390,6 +466,8 @@ def _coordinator_decision(
                 _("Recommendations for %(edition)s were due by %(deadline)s; please contact the award office.")
                 % {"edition": application.edition, "deadline": deadline.isoformat()}
             )
+        if decision == RecommendationDecision.RECOMMEND:
+            quota, quota_article = _recommendation_quota(application, quota)
         if quota is not None:
             used = Application.objects.filter(
                 edition_id=application.edition_id,
@@ -403,7 +481,7 @@ def _coordinator_decision(
                         "district": application.recommender,
                         "used": used,
                         "quota": quota,
-                        "article": application.edition.rulebook.recommendation_quota_article,
+                        "article": quota_article,
                     }
                 )
         stored_letter = None
@@ -427,6 +505,44 @@ def _coordinator_decision(
         }[RecommendationDecision(decision)]()
         _record(application=application, from_state=from_state, by=by, comment=opinion, request=request)
     return application
+
+
+def _recommendation_quota(application: Application, rulebook_quota: int | None) -> tuple[int | None, str]:
+    """The quota the recommending body of `application` recommends within, and its article; refuses what a
+    province's pre-selection has not proposed.
+
+    A rulebook's recommending body (RecommendingBody) holds its own quota, or, when the text gives none, an
+    office-set value that must be confirmed first; without a body, the rulebook's recommendation_quota."""
+    edition = application.edition
+    rulebook = edition.rulebook
+    preselection = preselection_for(edition=edition, province=application.recommender)
+    if preselection is not None and not CityProposal.objects.filter(application=application).exists():
+        raise ValidationError(
+            _(
+                "Under %(rulebook)s %(article)s the province recommends only from what the cities proposed "
+                "(%(selection)s); this application was not proposed by its city."
+            )
+            % {
+                "rulebook": preselection.rulebook.title,
+                "article": preselection.article,
+                "selection": preselection.selection_article,
+            }
+        )
+    body = recommending_body(rulebook=rulebook, district=application.recommender)
+    if body is None:
+        return rulebook_quota, rulebook.recommendation_quota_article
+    if body.quota is not None:
+        return body.quota, body.article
+    confirmations.require_confirmed(rulebook, body.quota_key)
+    value = rulebook.office_set_values.filter(key=body.quota_key).values_list("value", flat=True).first()
+    if value is None:
+        return None, body.article
+    if not str(value).strip().isdigit():
+        raise ValidationError(
+            _("The award office has not entered the quota of %(body)s (%(article)s).")
+            % {"body": body.name, "article": body.article}
+        )
+    return int(value), body.article
 
 
 def application_recommend(
@@ -457,6 +573,112 @@ def application_decline(*, application: Application, by: User, reason: str, requ
     return _coordinator_decision(
         application=application, by=by, decision=RecommendationDecision.DECLINE, opinion=reason, request=request
     )
+
+
+# --- a province's pre-selection and the cities' submissions (Shandong 2021 notice) --------------------------
+
+
+def application_city_propose(*, application: Application, by: User, opinion: str, request=None) -> CityProposal:
+    """A city bureau proposes one of its applicants to its province's pre-selection for a national recommendation
+    (Shandong 2021 notice 二（一）: at most the quota, 1, per city); the province then chooses (二（二）) by
+    recommending through ``application_recommend``.
+
+    Side effects: a CityProposal row (under the edition's row lock, so two clicks cannot both take the place),
+    audit row. The application's state does not change: it waits for the province's choice."""
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationError(_("Write the opinion."))
+    district = applicant_district(application)
+    city = district.recommender_at(RecommenderLevel.CITY) if district else None
+    if city is None or not coordinates(by, city):
+        _refuse(by, application, "not a coordinator of the applicant's city", request)
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().select_related("scheme").get(pk=application.edition_id)
+        application = _locked(application)
+        body = preselection_for(edition=edition, province=application.recommender)
+        if body is None:
+            raise ValidationError(
+                _("%(scheme)s has no proposal by the cities; there is nothing to propose here.")
+                % {"scheme": edition.scheme.short_name}
+            )
+        if application.state != S.SUBMITTED:
+            raise ValidationError(
+                _("This application is “%(state)s”; only submitted applications can be proposed.")
+                % {"state": application.get_state_display()}
+            )
+        if timezone.localdate() > edition.recommendation_deadline:
+            raise ValidationError(
+                _("Proposals for %(edition)s were due by %(deadline)s (%(article)s).")
+                % {"edition": edition, "deadline": edition.recommendation_deadline.isoformat(), "article": body.article}
+            )
+        if CityProposal.objects.filter(application=application).exists():
+            raise ValidationError(_("This application has already been proposed."))
+        used = CityProposal.objects.filter(body=body, city=city, application__edition=edition).count()
+        if body.quota is not None and used >= body.quota:
+            raise ValidationError(
+                _("%(city)s has already proposed %(used)d of its %(quota)d (%(article)s).")
+                % {"city": city, "used": used, "quota": body.quota, "article": body.article}
+            )
+        proposal = CityProposal.objects.create(
+            application=application, body=body, city=city, opinion=opinion, proposed_by=by
+        )
+        audit_record(
+            action=AuditAction.CREATE, actor=by, obj=proposal, detail=f"{body.article}: {opinion}", request=request
+        )
+    return proposal
+
+
+def city_submission_submit(*, edition: Edition, district: District, by: User, letter, request=None) -> CitySubmission:
+    """A city bureau sends the province its recommendation letter and the statistics table (annex 3) of the
+    applicants it recommended (Shandong 2021 notice 一（三）3), by the edition's recommendation deadline.
+
+    Side effects: stores the letter (checked by content) and the table as generated now, a CitySubmission row
+    listing the applications it covers, audit row. A later submission is kept beside the earlier one."""
+    if not coordinates(by, district):
+        _refuse(by, edition, "not a coordinator of this city", request)
+    rulebook = edition.rulebook
+    if rulebook.recommender_level != RecommenderLevel.CITY or district.recommender_at(RecommenderLevel.CITY) != district:
+        raise ValidationError(_("Only a city that recommends under %(scheme)s sends a submission.") % {
+            "scheme": edition.scheme.short_name})
+    article = rulebook.submission_deadline_article
+    if timezone.localdate() > edition.recommendation_deadline:
+        raise ValidationError(
+            _("Submissions for %(edition)s were due by %(deadline)s (%(article)s).")
+            % {"edition": edition, "deadline": edition.recommendation_deadline.isoformat(), "article": article}
+        )
+    if letter is None:
+        raise ValidationError(_("Attach the recommendation letter (%(article)s).") % {"article": article})
+    from . import exports
+
+    recommended = Application.objects.filter(
+        edition=edition, recommender=district, state__in=sorted(RECOMMENDED_OR_LATER)
+    )
+    applications = list(exports.statistics_applications(recommended, edition=edition))
+    if not applications:
+        raise ValidationError(_("%(city)s has recommended no application to %(edition)s yet.") % {
+            "city": district, "edition": edition})
+    checked = check_upload(letter)
+    table = exports.build_statistics_xlsx(edition=edition, applications=applications)
+    with transaction.atomic():
+        submission = CitySubmission(
+            edition=edition,
+            district=district,
+            letter_name=checked.name,
+            letter_sha256=checked.sha256,
+            submitted_by=by,
+        )
+        submission.letter.save(checked.name, letter, save=False)
+        submission.statistics.save(exports.statistics_filename(edition, district), ContentFile(table), save=False)
+        submission.save()
+        submission.applications.set(applications)
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=by,
+            obj=submission,
+            detail=f"{article}: {len(applications)} applications, letter {checked.sha256}",
+            request=request,
+        )
+    return submission
 
 
 # --- review stages (run by the office or the agency; the reviews app calls these) ----------------------------

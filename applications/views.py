@@ -26,7 +26,6 @@ from .enums import (
     AWAITING_RECOMMENDATION,
     CLOSED_STATES,
     EDITABLE_STATES,
-    REQUIRED_FILE_KINDS,
     SINGLE_FILE_KINDS,
     VISIBLE_TO_COORDINATOR,
     WITHDRAWABLE_STATES,
@@ -42,6 +41,7 @@ from .forms import (
     UnitRegistrationForm,
     WithdrawForm,
 )
+from .forms_route import CitySubmissionForm, ProposalForm, RouteForm
 from .registration import individual_register, unit_register
 
 S = ApplicationState
@@ -260,17 +260,40 @@ def edit(request, pk: int):
             "files": _files_by_kind(application, form),
             "max_file_bytes": settings.UPLOAD_MAX_FILE_BYTES,
             "max_application_bytes": settings.UPLOAD_MAX_APPLICATION_BYTES,
+            **_route_context(request.user, application),
         },
     )
+
+
+def _route_context(user, application) -> dict:
+    """The submission-route card: a direct route where the rulebook has one, and the national system's number
+    for a national scheme (or once entered)."""
+    if not rules.is_applicant_of(user, application):
+        return {}
+    direct = selectors.direct_route(rulebook=application.edition.rulebook)
+    show_number = application.edition.scheme.level == "national" or bool(application.external_number)
+    if direct is None and not show_number:
+        return {}
+    return {
+        "route_form": RouteForm(),
+        "direct_route": direct,
+        "can_change_route": application.state in EDITABLE_STATES,
+        "show_external_number": show_number,
+    }
 
 
 def _files_by_kind(application, form=None) -> list[dict]:
     """The application's files per kind, current and superseded; with `form`, the kind's file input too."""
     files = list(application.files.all())
+    required = {
+        m.kind: m
+        for m in selectors.required_materials(rulebook=application.edition.rulebook, category=application.category)
+    }
     return [
         {
             "kind": FileKind(kind),
-            "required": kind in REQUIRED_FILE_KINDS,
+            "required": kind in required,
+            "material": required.get(kind),
             "single": kind in SINGLE_FILE_KINDS,
             "current": [f for f in files if f.kind == kind and f.is_current],
             "history": [f for f in files if f.kind == kind and not f.is_current],
@@ -314,6 +337,7 @@ def _render_detail(request, application, *, decision_form=None, withdraw_form=No
             "decision_form": decision_form or (DecisionForm() if can_decide else None),
             "withdraw_form": withdraw_form or WithdrawForm(),
             "Decision": Decision,
+            **_route_context(user, application),
         },
         status=status,
     )
@@ -466,3 +490,125 @@ def inbox(request):
             "inbox_url": reverse("applications:inbox"),
         },
     )
+
+
+# --- the submission route, the cities' proposals and submissions (Shandong 2021 notice) ---------------------
+
+
+@role_required(Role.APPLICANT)
+@require_POST
+def route(request, pk: int):
+    """The applicant marks itself province-owned (a direct route, where the rulebook has one) and enters the
+    number the national online system gave it."""
+    application = _own_application(request, pk)
+    form = RouteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_set_route(application=application, by=request.user, request=request, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Check the number: at most 40 characters."))
+    target = "applications:edit" if application.state in EDITABLE_STATES else "applications:detail"
+    return redirect(target, pk=application.pk)
+
+
+PROPOSALS_PAGE_SIZE = 50
+
+
+@role_required(Role.DISTRICT_COORDINATOR)
+@require_GET
+def proposals(request):
+    """A city bureau's list of its applicants it may propose to the province's pre-selection."""
+    applications = selectors.city_proposal_candidates(user=request.user)
+    listing = paginate(request, applications, per_page=PROPOSALS_PAGE_SIZE)
+    return render(
+        request,
+        "applications/proposals.html",
+        {"page": listing.page, "query": listing.query, "form": ProposalForm()},
+    )
+
+
+@role_required(Role.DISTRICT_COORDINATOR)
+@require_POST
+def propose(request, pk: int):
+    application = selectors.city_proposal_target(user=request.user, pk=pk)
+    form = ProposalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the opinion."))
+        return redirect("applications:proposals")
+    try:
+        services.application_city_propose(
+            application=application, by=request.user, opinion=form.cleaned_data["opinion"], request=request
+        )
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect("applications:proposals")
+    messages.success(request, _("%(number)s has been proposed to the province.") % {"number": application.number})
+    return redirect("applications:proposals")
+
+
+CITY_SUBMISSIONS_PAGE_SIZE = 50
+
+
+@role_required(Role.DISTRICT_COORDINATOR, Role.OFFICE_STAFF)
+@require_http_methods(["GET", "POST"])
+def city_submissions(request):
+    """What each city sent the province (letter and statistics table); a city coordinator sends it here."""
+    user = request.user
+    pairs = selectors.city_submission_editions(user=user)
+    if request.method == "POST":
+        form = CitySubmissionForm(request.POST, request.FILES)
+        pair = None
+        if form.is_valid():
+            pair = next(
+                (
+                    (e, d)
+                    for e, d in pairs
+                    if e.pk == form.cleaned_data["edition"] and d.pk == form.cleaned_data["district"]
+                ),
+                None,
+            )
+        if pair is None:
+            messages.error(request, _("Attach the recommendation letter."))
+        else:
+            try:
+                services.city_submission_submit(
+                    edition=pair[0], district=pair[1], by=user, letter=form.cleaned_data["letter"], request=request
+                )
+                messages.success(request, _("The submission of %(city)s has been sent.") % {"city": pair[1]})
+            except ValidationError as error:
+                for message in _errors(error):
+                    messages.error(request, message)
+        return redirect("applications:city_submissions")
+    listing = paginate(
+        request, selectors.city_submissions_visible_to(user=user), per_page=CITY_SUBMISSIONS_PAGE_SIZE
+    )
+    return render(
+        request,
+        "applications/city_submissions.html",
+        {
+            "page": listing.page,
+            "query": listing.query,
+            "pairs": [{"edition": e, "district": d, "form": CitySubmissionForm(initial={"edition": e.pk, "district": d.pk})} for e, d in pairs],
+        },
+    )
+
+
+@role_required(Role.DISTRICT_COORDINATOR, Role.OFFICE_STAFF)
+@require_GET
+def city_submission_file(request, pk: int, part: str):
+    submission = selectors.city_submission_for(user=request.user, pk=pk)
+    if part == "letter":
+        stored, name = submission.letter, submission.letter_name
+    elif part == "statistics":
+        stored, name = submission.statistics, f"{submission.district}-{submission.edition}-申报企业统计表.xlsx"
+    else:
+        raise Http404
+    audit_record(action=AuditAction.EXPORT, obj=submission, detail=part, request=request)
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

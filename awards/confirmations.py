@@ -21,6 +21,7 @@ from .models import OfficeSetValue, Rulebook
 # Keys used across the apps (a rulebook field name, or a named value of another app).
 NOTICE_WORKING_DAYS = "notice_working_days"
 VALID_UNTIL = "valid_until"
+VALID_FROM = "valid_from"
 REVOCATION_PROCEDURE = "revocation_procedure"
 
 

@@ -101,14 +101,25 @@ class EligibilityKind(models.TextChoices):
         "accident_free_years",
         _("Years without a major quality, safety, environmental or public-health accident"),
     )
-    VIOLATION_FREE_YEARS = "violation_free_years", _("Years without serious violations")
+    VIOLATION_FREE_YEARS = "violation_free_years", _("Years without other violations of laws or regulations")
     INDEPENDENT_LEGAL_PERSON = "independent_legal_person", _("Independent legal person")
     NO_REPEAT_WINNER = "no_repeat_winner", _("Past winners may not apply again")
     REVOCATION_BAN_YEARS = "revocation_ban_years", _("Years barred after a revocation")
     PREVIOUS_PROVINCIAL_BENCHMARK = (
         "previous_provincial_benchmark",
-        _("Must be a provincial benchmark of an earlier year"),
+        _("Must be an earlier winner of the scheme the rule names"),
     )
+    # Declarations: the applicant ticks the rule's own words (EligibilityRule.text) on the form.
+    INDEPENDENT_LIABILITY = (
+        "independent_liability",
+        _("Set up by law and bearing its own legal liability (declaration)"),
+    )
+    INTEGRITY = "integrity", _("Political integrity and professional ethics (declaration)")
+    CLEAN_RECORD = "clean_record", _("No bad record and no violation (declaration)")
+    METHOD_APPLIED = "method_applied", _("The method is maturely applied in the unit (declaration)")
+    SHARING_COMMITMENT = "sharing_commitment", _("Takes part in sharing and exchange (commitment)")
+    # A choice: the applicant picks one of the rule's options (EligibilityRule.options).
+    FOCUS_FIELD = "focus_field", _("Field or category the application falls in (one of the rulebook's list)")
 
 
 class EditionStatus(models.TextChoices):

@@ -160,6 +160,31 @@ class Rulebook(models.Model):
         blank=True,
         help_text=_("The article that gives each group one leader."),
     )
+    # The application window and the recommending bodies' submission deadline, where the text fixes them as dates
+    # (the Shandong notice: 一（三）1 and 3); empty where each edition's own notice sets them.
+    application_window_from = models.DateField(_("applications open, at the earliest"), null=True, blank=True)
+    application_window_until = models.DateField(_("applications close, at the latest"), null=True, blank=True)
+    application_window_article = models.CharField(
+        _("article on the application window"), max_length=40, blank=True
+    )
+    submission_deadline = models.DateField(
+        _("recommendations due, at the latest"),
+        null=True,
+        blank=True,
+        help_text=_("The date by which the text has the recommending bodies send their recommendations."),
+    )
+    submission_deadline_article = models.CharField(
+        _("article on the submission deadline"), max_length=40, blank=True
+    )
+    application_notice_article = models.CharField(
+        _("article on the edition's application notice"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The article that has the office issue each edition's application notice before it opens; when set, "
+            "an edition cannot open without its notice."
+        ),
+    )
 
     class Meta:
         verbose_name = _("rulebook")
@@ -176,9 +201,38 @@ class Rulebook(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.document_number}".strip()
 
+    # Values the rulebook's text gives: changing one on the rulebook screen needs the new text it comes from.
+    TEXT_GIVEN_FIELDS = (
+        "valid_from",
+        "valid_until",
+        "notice_working_days",
+        "recommender_level",
+        "recommendation_quota",
+        "application_window_from",
+        "application_window_until",
+        "submission_deadline",
+        "committee_size_odd",
+        "committee_chairs",
+        "committee_vice_chairs_min",
+        "committee_vice_chairs_max",
+        "plenary_quorum_numerator",
+        "plenary_quorum_denominator",
+        "plenary_majority_numerator",
+        "plenary_majority_denominator",
+    )
+
     def clean(self) -> None:
+        errors = {}
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("The end of validity cannot be before its start.")})
+            errors["valid_until"] = _("The end of validity cannot be before its start.")
+        if (
+            self.application_window_from
+            and self.application_window_until
+            and self.application_window_until < self.application_window_from
+        ):
+            errors["application_window_until"] = _("The application window cannot close before it opens.")
+        if errors:
+            raise ValidationError(errors)
 
     def in_force_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -254,6 +308,21 @@ class EligibilityRule(models.Model):
     text = models.CharField(
         _("wording"), max_length=300, blank=True, help_text=_("The rule as the rulebook says it.")
     )
+    source_scheme = models.ForeignKey(
+        "Scheme",
+        verbose_name=_("earlier winners of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a rule about earlier winners: the scheme whose winners it means."),
+    )
+    options = models.JSONField(
+        _("options"),
+        default=list,
+        blank=True,
+        help_text=_("For a choice: the rulebook's list, each as {\"key\": item number, \"text\": its words}."),
+    )
 
     class Meta:
         verbose_name = _("eligibility rule")
@@ -280,6 +349,17 @@ class EligibilityRule(models.Model):
     def clean(self) -> None:
         if self.kind in self._NEEDS_YEARS and not self.years:
             raise ValidationError({"years": _("This condition needs a number of years.")})
+        if self.kind == EligibilityKind.PREVIOUS_PROVINCIAL_BENCHMARK and not self.source_scheme_id:
+            raise ValidationError({"source_scheme": _("Name the scheme whose earlier winners this rule means.")})
+        if self.kind == EligibilityKind.FOCUS_FIELD:
+            options = self.options if isinstance(self.options, list) else []
+            if not options or not all(
+                isinstance(o, dict) and str(o.get("key", "")).strip() and str(o.get("text", "")).strip()
+                for o in options
+            ):
+                raise ValidationError(
+                    {"options": _("List the rulebook's fields, each with its item number (key) and its words (text).")}
+                )
 
 
 class Stage(models.Model):
@@ -343,6 +423,15 @@ class Edition(models.Model):
     application_closes = models.DateField(_("applications close"))
     recommendation_deadline = models.DateField(_("recommendations due"))
     review_ends = models.DateField(_("review ends"), null=True, blank=True)
+    # The office's application notice (申报通知) of this edition, published on the scheme's page.
+    notice_title = models.CharField(_("application notice: title"), max_length=200, blank=True)
+    notice_document_number = models.CharField(_("application notice: document number"), max_length=60, blank=True)
+    notice_issued_on = models.DateField(_("application notice: issued on"), null=True, blank=True)
+    notice_text = models.TextField(
+        _("application notice: text"),
+        blank=True,
+        help_text=_("The notice as issued, with the arrangements of this edition's applications."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -388,6 +477,16 @@ class Edition(models.Model):
             problems = self.window_problems()
             if problems:
                 raise ValidationError({"rulebook": problems})
+        if self.rulebook_id and self.scheme_id and self.year:
+            from .rules import edition_cycle_problems
+
+            problems = edition_cycle_problems(self)
+            if problems:
+                raise ValidationError({"year": problems})
+
+    @property
+    def has_notice(self) -> bool:
+        return bool(self.notice_title.strip() and self.notice_text.strip())
 
 
 class CalendarYear(models.Model):

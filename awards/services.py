@@ -10,6 +10,7 @@ from accounts.services import audit_record
 
 from .enums import EditionStatus
 from .models import Edition
+from .rules import edition_open_problems
 
 # An edition opens from preparation, or opens again after its applications were closed early.
 _OPENABLE = frozenset({EditionStatus.DRAFT, EditionStatus.CLOSED})
@@ -30,7 +31,7 @@ def _transition(
                 % {"edition": locked, "status": locked.get_status_display(), "target": target.label}
             )
         if check_window:
-            problems += locked.window_problems()
+            problems += edition_open_problems(locked)
         if problems:
             raise ValidationError(problems)
         previous = locked.status
@@ -47,8 +48,10 @@ def edition_open(*, edition: Edition, by) -> Edition:
     """Open an edition for applications.
 
     Refuses with PermissionDenied unless `by` is award-office staff, and with a ValidationError listing every
-    reason when the edition is not in preparation or closed, or when its application window falls outside the
-    time its rulebook is in force.
+    reason when the edition is not in preparation or closed, when its dates fall outside its rulebook (the time it
+    is in force, the application window and submission deadline the text fixes), when another edition of the
+    scheme falls in the same cycle, when the rulebook has the office issue an application notice first and the
+    edition has none, or when the rulebook's validity dates were set by the office and nobody has confirmed them.
 
     Side effects: locks the edition row, sets its status to OPEN (also on the `edition` passed in), and
     appends a STATE_CHANGE audit row naming `by`.

@@ -43,3 +43,25 @@ class IssuedItemForm(PortalForm):
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind, IssuedItemKind(kind).label) for kind in kinds]
+
+
+class AwardMoneyUseForm(PortalForm):
+    """One use of award money against a purpose the rulebook lists; the rules are checked by decisions.items."""
+
+    purpose = forms.TypedChoiceField(label=_("Purpose"), coerce=int)
+    amount = forms.DecimalField(
+        label=_("Amount used (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+    )
+    used_on = forms.DateField(label=_("Used on"), widget=_date_input())
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=300, help_text=_("E.g. the project or the invoice.")
+    )
+    evidence = forms.FileField(label=_("Evidence"), required=False, help_text=_("Optional: an invoice or a report."))
+
+    def __init__(self, *args, purposes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purposes = {p.pk: p for p in purposes}
+        self.fields["purpose"].choices = [(p.pk, p.text) for p in purposes]

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -20,7 +21,7 @@ from awards.enums import Category
 from awards.models import AwardItem
 
 from .enums import IssuedItemKind
-from .models import IssuedItem
+from .models import AwardMoneyPurpose, AwardMoneyUse, IssuedItem
 
 S = ApplicationState
 K = IssuedItemKind
@@ -265,3 +266,116 @@ def issued_item_record(
             detail=f"{kind}: " + "; ".join(changes),
         )
         return existing
+
+
+# --- how award money was used (Weihai 第十九条, Linyi 第二十一条: 主要用于…，不得挪作他用) ------------------------
+
+
+def money_used_as_required(item: IssuedItem) -> Decimal:
+    """The amount recorded as used for the purposes the item's rulebook lists (one query)."""
+    total = AwardMoneyUse.objects.filter(item=item, purpose__rulebook_id=F("item__application__edition__rulebook_id"))
+    return total.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def award_money_use_record(
+    *,
+    item: IssuedItem,
+    purpose: AwardMoneyPurpose,
+    amount,
+    used_on: date,
+    by,
+    description: str = "",
+    evidence=None,
+    request=None,
+) -> AwardMoneyUse:
+    """Record that part of the award money paid to a winner was used for one of the purposes its rulebook lists.
+
+    Side effects: locks the issued item; stores the optional evidence file (checked by its content) in private
+    storage; inserts the use with a CREATE audit row. Refuses anyone but the office (PermissionDenied, audited
+    before the transaction); raises ValidationError, keyed by field, for an item that is not award money, a purpose
+    not listed by the winner's rulebook (citing its article), a non-positive amount or one that takes the uses
+    beyond the amount paid, a date in the future or before the payment.
+    """
+    from applications.uploads import check_upload
+
+    if not is_office(by):
+        _refuse(by, item, "only the award office records how award money was used", request)
+    checked = check_upload(evidence) if evidence is not None else None
+    with transaction.atomic():
+        locked = (
+            IssuedItem.objects.select_for_update(of=("self",))
+            .select_related("application__edition__rulebook")
+            .get(pk=item.pk)
+        )
+        errors: dict[str, list[str]] = {}
+
+        def error(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if locked.kind not in MONEY_KINDS or locked.amount is None:
+            raise ValidationError({NON_FIELD_ERRORS: [_("Uses are recorded only against award money paid.")]})
+        if locked.application.state not in WINNER_STATES:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Uses are recorded only for approved or awarded winners; this application is %(state)s.")
+                        % {"state": S(locked.application.state).label}
+                    ]
+                }
+            )
+        rulebook = locked.application.edition.rulebook
+        listed = list(AwardMoneyPurpose.objects.filter(rulebook=rulebook, is_active=True))
+        if purpose is None or purpose.pk not in {p.pk for p in listed}:
+            error(
+                "purpose",
+                _("%(rulebook)s lists these purposes for award money (%(article)s): %(purposes)s.")
+                % {
+                    "rulebook": rulebook.title,
+                    "article": listed[0].article if listed else "—",
+                    "purposes": pgettext("list separator", ", ").join(p.text for p in listed) or _("none"),
+                },
+            )
+        value, amount_error = _parse_amount(amount)
+        if amount_error:
+            error("amount", amount_error)
+        elif value is None:
+            error("amount", _("Enter the amount used."))
+        else:
+            used = money_used_as_required(locked)
+            if used + value > locked.amount:
+                error(
+                    "amount",
+                    _("Uses of %(total)s yuan would exceed the %(paid)s yuan paid.")
+                    % {"total": used + value, "paid": locked.amount},
+                )
+        if used_on is None:
+            error("used_on", _("Enter the date the money was used."))
+        elif used_on > _today():
+            error("used_on", _("The date %(day)s is in the future.") % {"day": used_on.isoformat()})
+        elif locked.paid_on and used_on < locked.paid_on:
+            error(
+                "used_on",
+                _("The date %(day)s is before the money was paid (%(paid)s).")
+                % {"day": used_on.isoformat(), "paid": locked.paid_on.isoformat()},
+            )
+        description = (description or "").strip()
+        if len(description) > AwardMoneyUse._meta.get_field("description").max_length:
+            error("description", _("The description is too long."))
+        if errors:
+            raise ValidationError(errors)
+        use = AwardMoneyUse(
+            item=locked, purpose=purpose, amount=value, used_on=used_on, description=description, recorded_by=by
+        )
+        if checked is not None:
+            use.evidence_name = checked.name
+            use.evidence_sha256 = checked.sha256
+            use.evidence.save(checked.name, evidence, save=False)
+        use.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=by,
+            obj=use,
+            request=request,
+            detail=f"award money use {purpose.text} {value} on {used_on.isoformat()}",
+        )
+    return use

@@ -100,6 +100,62 @@ class IssuedItem(models.Model):
         return f"{self.application_id} {self.get_kind_display()}"
 
 
+class AwardMoneyPurpose(models.Model):
+    """One purpose a rulebook lists for award money (Weihai art. 19, Linyi art. 21: 主要用于质量持续改进、质量攻关…,
+    不得挪作他用), in the rulebook's words. Money recorded as used for these counts as used as required."""
+
+    rulebook = models.ForeignKey(
+        "awards.Rulebook", verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="award_money_purposes"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("purpose"), max_length=100)
+    article = models.CharField(_("article"), max_length=40)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("purpose of award money")
+        verbose_name_plural = _("purposes of award money")
+        ordering = ["rulebook", "position"]
+        constraints = [models.UniqueConstraint(fields=["rulebook", "text"], name="award_money_purpose_once")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _money_use_path(instance, filename: str) -> str:
+    # Private storage under a random name; the display name is kept beside it.
+    return f"decisions/money/{uuid.uuid4().hex}"
+
+
+class AwardMoneyUse(models.Model):
+    """How a winner used part of the award money paid: the purpose, the amount, the date, optional evidence, as the
+    office recorded it. A revocation takes back only what is not recorded as used as required."""
+
+    item = models.ForeignKey(IssuedItem, verbose_name=_("award money"), on_delete=models.PROTECT, related_name="uses")
+    purpose = models.ForeignKey(
+        AwardMoneyPurpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    used_on = models.DateField(_("used on"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=_money_use_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=130, blank=True)
+    evidence_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("use of award money")
+        verbose_name_plural = _("uses of award money")
+        ordering = ["item", "used_on", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="award_money_use_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.used_on} {self.amount}"
+
+
 def _document_path(instance, filename: str) -> str:
     # Private storage under a random name; the display name is kept beside it.
     return f"decisions/{uuid.uuid4().hex}"
@@ -269,3 +325,163 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class NoticeSpec(models.Model):
+    """What a rulebook's public notice is called and where it is published, in the rulebook's words: the name
+    of the list published (Zibo 拟选树名单, Weihai 认定候选名单, Linyi 拟获奖名单, national 推荐名单, Shandong
+    评审结果) and the channels its text names (NoticeChannel). `objections_to_committee`: the text has objections
+    investigated and the findings reported to the review committee before approval (national 第二十一条)."""
+
+    rulebook = models.OneToOneField(
+        "awards.Rulebook", verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="notice_spec"
+    )
+    list_name = models.CharField(_("name of the list published"), max_length=60)
+    text = models.TextField(_("the rulebook's words"), blank=True)
+    article = models.CharField(_("article"), max_length=40)
+    objections_to_committee = models.BooleanField(_("objections reported to the review committee"), default=False)
+    objections_article = models.CharField(_("article on objections"), max_length=40, blank=True)
+    committee_body = models.CharField(_("committee deliberating objections"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("public notice rule")
+        verbose_name_plural = _("public notice rules")
+
+    def __str__(self) -> str:
+        return f"{self.list_name} ({self.article})"
+
+
+class NoticeChannel(models.Model):
+    """One channel a rulebook names for its public notice (e.g. 新闻媒体; 工信部网站), in its words."""
+
+    spec = models.ForeignKey(
+        NoticeSpec, verbose_name=_("notice rule"), on_delete=models.CASCADE, related_name="channels"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("channel"), max_length=60)
+
+    class Meta:
+        verbose_name = _("notice channel")
+        verbose_name_plural = _("notice channels")
+        ordering = ["spec", "position"]
+        constraints = [models.UniqueConstraint(fields=["spec", "name"], name="notice_channel_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NoticePublication(models.Model):
+    """Where and when the office published a notice on one channel its rulebook names."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="publications"
+    )
+    channel = models.ForeignKey(NoticeChannel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField(_("published on"))
+    where = models.CharField(_("where (outlet, page or address)"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication of a notice")
+        verbose_name_plural = _("publications of notices")
+        ordering = ["notice", "channel__position"]
+        constraints = [models.UniqueConstraint(fields=["notice", "channel"], name="notice_publication_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} {self.channel_id} {self.published_on}"
+
+
+class ObjectionDeliberation(models.Model):
+    """The review committee's deliberation (审议) of the findings on an objection, where the rulebook has them
+    reported to it (national 第二十一条): the date and the committee's conclusion."""
+
+    objection = models.OneToOneField(
+        Objection, verbose_name=_("objection"), on_delete=models.PROTECT, related_name="deliberation"
+    )
+    body = models.CharField(_("deliberated by"), max_length=60)
+    held_on = models.DateField(_("date"))
+    conclusion = models.TextField(_("conclusion"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("committee deliberation of an objection")
+        verbose_name_plural = _("committee deliberations of objections")
+
+    def __str__(self) -> str:
+        return f"{self.objection_id} {self.held_on}"
+
+
+class OnwardAward(models.Model):
+    """An award a rulebook has its winners recommended on to (Zibo 第二十六条, Weihai 第二十条: 山东省省长质量奖), with
+    the rulebook's words."""
+
+    rulebook = models.OneToOneField(
+        "awards.Rulebook", verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="onward_award"
+    )
+    award_name = models.CharField(_("onward award"), max_length=120)
+    text = models.TextField(_("the rulebook's words"))
+    article = models.CharField(_("article"), max_length=40)
+
+    class Meta:
+        verbose_name = _("onward recommendation rule")
+        verbose_name_plural = _("onward recommendation rules")
+
+    def __str__(self) -> str:
+        return f"{self.award_name} ({self.article})"
+
+
+class OnwardRecommendation(models.Model):
+    """The office's recommendation of an edition's winners on to the award its rulebook names: the letter's
+    number, date and addressee, and the winners recommended (OnwardNominee, copied so the letter reads as made)."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="onward_recommendations"
+    )
+    award_name = models.CharField(_("onward award"), max_length=120)
+    article = models.CharField(_("article"), max_length=40)
+    addressee = models.CharField(_("addressed to"), max_length=120)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    made_on = models.DateField(_("date"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("onward recommendation")
+        verbose_name_plural = _("onward recommendations")
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id} {self.award_name} {self.made_on}"
+
+
+class OnwardNominee(models.Model):
+    recommendation = models.ForeignKey(
+        OnwardRecommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="nominees"
+    )
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    unit_name = models.CharField(_("unit"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("winner recommended onward")
+        verbose_name_plural = _("winners recommended onward")
+        ordering = ["recommendation", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "application"], name="onward_nominee_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

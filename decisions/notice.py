@@ -22,11 +22,12 @@ from applications.models import Application
 from applications.rules import is_office
 from applications.services import record_transition
 from awards.calendar import CalendarError, add_working_days
+from awards.confirmations import NOTICE_WORKING_DAYS, require_confirmed
 from awards.enums import Category, StageKind
 from awards.models import Edition, Stage
 
 from .enums import EntryOutcome, ObjectionState
-from .models import NoticeEntry, Objection, PublicNotice
+from .models import NoticeChannel, NoticeEntry, NoticePublication, NoticeSpec, Objection, PublicNotice
 
 S = ApplicationState
 
@@ -47,10 +48,37 @@ def notice_stage(edition: Edition) -> Stage | None:
     return next((s for s in pipeline.stages(edition.rulebook) if s.kind == StageKind.PUBLIC_NOTICE), None)
 
 
+def notice_spec(rulebook) -> NoticeSpec | None:
+    """What the rulebook's notice is called and where it is published (its words), or None if no rule is held."""
+    return NoticeSpec.objects.filter(rulebook=rulebook).prefetch_related("channels").first()
+
+
+def channels_missing(notice: PublicNotice) -> list[NoticeChannel]:
+    """The channels the notice's rulebook names on which its publication is not yet recorded, in their order."""
+    return list(
+        NoticeChannel.objects.filter(spec__rulebook_id=notice.edition.rulebook_id)
+        .exclude(pk__in=NoticePublication.objects.filter(notice=notice).values("channel_id"))
+        .select_related("spec")
+        .order_by("position")
+    )
+
+
+def channels_refusal(missing: list[NoticeChannel]) -> str | None:
+    """Why the notice cannot close yet: the channels the rulebook names without a recorded publication."""
+    if not missing:
+        return None
+    return _(
+        "The notice cannot close before its publication on %(channels)s is recorded: the rulebook has it published "
+        "there (%(article)s)."
+    ) % {"channels": "、".join(channel.name for channel in missing), "article": missing[0].spec.article}
+
+
 def notice_end(*, edition: Edition, starts_on: date) -> tuple[date, datetime]:
     """The last day of a notice published on `starts_on` (the rulebook's number of working days, the day of
     publication not counted) and the moment it ends: midnight after that day in the portal's time zone.
-    Raises ValidationError when the calendar has no schedule for a year the count runs into."""
+    Raises ValidationError when the calendar has no schedule for a year the count runs into, or when the number of
+    days is a value the office set (the rulebook gives none) that nobody has confirmed."""
+    require_confirmed(edition.rulebook, NOTICE_WORKING_DAYS)
     try:
         ends_on = add_working_days(starts_on, edition.rulebook.notice_working_days)
     except CalendarError as error:
@@ -116,10 +144,16 @@ def notice_open(*, edition: Edition, by, starts_on: date, how_to_object: str, re
                 _("%(count)d candidates have not yet been through the steps before the public notice.")
                 % {"count": earlier}
             )
+        spec = notice_spec(edition.rulebook)
+        title = (
+            _("Public notice of the %(list)s of %(edition)s") % {"list": spec.list_name, "edition": str(edition)}
+            if spec is not None
+            else _("Public notice of the proposed winners of %(edition)s") % {"edition": str(edition)}
+        )
         notice = PublicNotice.objects.create(
             edition=edition,
             stage=stage,
-            title=_("Public notice of the proposed winners of %(edition)s") % {"edition": str(edition)},
+            title=title[:200],
             body=stage.body or edition.scheme.office or edition.scheme.organiser,
             working_days=edition.rulebook.notice_working_days,
             starts_on=starts_on,
@@ -196,7 +230,8 @@ def notice_entry_release(*, entry: NoticeEntry, by=None, now: datetime | None = 
     """Move a name on once its notice has ended and no objection to it is open: to the next stage of the
     rulebook (CANDIDATE again, e.g. the leading group in Weihai, the government's approval elsewhere), or APPROVED
     if the notice is the last step. Returns whether it moved; False (and nothing written) when the notice runs on,
-    an objection is open, the name has moved already, or another worker holds it right now.
+    an objection is open, the publication on a channel its rulebook names is not recorded (`channels_missing`),
+    the name has moved already, or another worker holds it right now.
     Side effects when it moves: transition, history, audit, mail; the entry's outcome PASSED."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -208,10 +243,12 @@ def notice_entry_release(*, entry: NoticeEntry, by=None, now: datetime | None = 
         )
         if application is None:
             return False
-        entry = NoticeEntry.objects.select_related("notice", "notice__stage").get(pk=entry.pk)
+        entry = NoticeEntry.objects.select_related("notice", "notice__stage", "notice__edition").get(pk=entry.pk)
         if entry.outcome != EntryOutcome.PENDING or entry.notice.ends_at > now:
             return False
         if open_objection_exists(application):
+            return False
+        if channels_missing(entry.notice):
             return False
         following = pipeline.next_stage(application.edition.rulebook, entry.notice.stage)
         from_state = application.state
@@ -242,3 +279,48 @@ def notice_sweep(*, now: datetime | None = None) -> int:
         if not NoticeEntry.objects.filter(notice_id=notice_id, outcome=EntryOutcome.PENDING).exists():
             PublicNotice.objects.filter(pk=notice_id, closed_at__isnull=True).update(closed_at=now)
     return moved
+
+
+def notice_publication_record(
+    *, notice: PublicNotice, channel: NoticeChannel, published_on: date, where: str, by, request=None
+) -> NoticePublication:
+    """Record where and when the office published the notice on one channel its rulebook names (e.g. Zibo
+    第十八条 新闻媒体; national 第二十一条 工信部网站). Until each named channel is recorded the notice does not close.
+
+    Office only (audited refusal); the channel must be one of the notice's rulebook; `where` is required; the date
+    cannot be before the notice's first day nor in the future; one record per channel. Side effects: one
+    NoticePublication and a CREATE audit row; once the last channel is recorded of a notice that has ended, its
+    names move on after commit (`notice_sweep` for this notice)."""
+    if not is_office(by):
+        _refuse(by, notice, "only the award office records where a notice was published", request)
+    where = (where or "").strip()
+    if not where:
+        raise ValidationError(_("Say where the notice was published (the outlet, page or address)."))
+    if channel.spec.rulebook_id != notice.edition.rulebook_id:
+        raise ValidationError(_("The rulebook of this notice names no such channel."))
+    if published_on > timezone.localdate():
+        raise ValidationError(_("The date of publication cannot be in the future."))
+    if published_on < notice.starts_on:
+        raise ValidationError(
+            _("The notice was published from %(start)s; a publication cannot be dated before.")
+            % {"start": notice.starts_on.isoformat()}
+        )
+    with transaction.atomic():
+        PublicNotice.objects.select_for_update().filter(pk=notice.pk).first()
+        if NoticePublication.objects.filter(notice=notice, channel=channel).exists():
+            raise ValidationError(
+                _("The publication on %(channel)s is already recorded.") % {"channel": channel.name}
+            )
+        publication = NoticePublication.objects.create(
+            notice=notice, channel=channel, published_on=published_on, where=where[:300], recorded_by=by
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=by,
+            obj=publication,
+            request=request,
+            detail=f"notice {notice.pk} published on {channel.name} {published_on}",
+        )
+        if notice.ends_at <= timezone.now() and not channels_missing(notice):
+            transaction.on_commit(lambda: notice_sweep())
+    return publication

@@ -20,7 +20,7 @@ from applications.uploads import check_upload
 
 from . import notice as notices
 from .enums import EntryOutcome, ObjectionState
-from .models import NoticeEntry, Objection, PublicNotice
+from .models import NoticeEntry, NoticeSpec, Objection, ObjectionDeliberation, PublicNotice
 
 # No 0/O, 1/I/L: a reference is read out over the telephone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -175,3 +175,78 @@ def objection_decide(*, objection: Objection, upheld: bool, findings: str, by, r
         if not upheld:
             transaction.on_commit(lambda: notices.notice_entry_release(entry=entry, by=by, request=request))
     return objection
+
+
+# --- the review committee's deliberation of the findings (national 第二十一条) ----------------------------------
+
+
+def deliberation_rule(rulebook) -> NoticeSpec | None:
+    """The notice rule of a rulebook that has objections reported to a committee, or None where it does not."""
+    return NoticeSpec.objects.filter(rulebook=rulebook, objections_to_committee=True).first()
+
+
+def undeliberated_objections(application: Application) -> int:
+    """How many decided objections to this application have not yet been deliberated by the committee."""
+    return (
+        Objection.objects.filter(entry__application=application, deliberation__isnull=True)
+        .exclude(state=ObjectionState.OPEN)
+        .count()
+    )
+
+
+def deliberation_refusal(application: Application, rulebook) -> str | None:
+    """Why the application cannot be approved yet under a rulebook that has objections reported to its committee
+    (national 第二十一条: 对有异议的经验进行调查核实并报评审委员会审议); None when nothing waits for the committee."""
+    rule = deliberation_rule(rulebook)
+    if rule is None:
+        return None
+    waiting = undeliberated_objections(application)
+    if not waiting:
+        return None
+    return _(
+        "%(count)d objections to %(name)s have been investigated but not yet deliberated by the %(body)s "
+        "(%(article)s); it cannot be approved before."
+    ) % {
+        "count": waiting,
+        "name": application.applicant_name,
+        "body": rule.committee_body,
+        "article": rule.objections_article or rule.article,
+    }
+
+
+def objection_deliberation_record(
+    *, objection: Objection, held_on, conclusion: str, by, request=None
+) -> ObjectionDeliberation:
+    """Record the review committee's deliberation of the office's findings on an objection (national 第二十一条).
+
+    Office only (audited refusal); only under a rulebook that has findings reported to the committee, only once
+    the findings are recorded, once per objection; the date cannot be in the future nor before the findings;
+    the conclusion is required. Side effects: one ObjectionDeliberation and a CREATE audit row."""
+    if not is_office(by):
+        _refuse(by, objection, "only the award office records the committee's deliberation", request)
+    objection = Objection.objects.select_related("notice__edition").get(pk=objection.pk)
+    rule = deliberation_rule(objection.notice.edition.rulebook_id)
+    if rule is None:
+        raise ValidationError(_("The rulebook of this notice does not have objections reported to a committee."))
+    conclusion = _required(conclusion, _("Write the committee's conclusion."))
+    if held_on is None or held_on > timezone.localdate():
+        raise ValidationError(_("The date of the deliberation cannot be in the future."))
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if objection.state == ObjectionState.OPEN:
+            raise ValidationError(_("Record the findings of the investigation first; the committee deliberates them."))
+        if held_on < timezone.localdate(objection.decided_at):
+            raise ValidationError(_("The committee cannot have deliberated the findings before they were recorded."))
+        if ObjectionDeliberation.objects.filter(objection=objection).exists():
+            raise ValidationError(_("The committee's deliberation of this objection is already recorded."))
+        deliberation = ObjectionDeliberation.objects.create(
+            objection=objection, body=rule.committee_body, held_on=held_on, conclusion=conclusion, recorded_by=by
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=by,
+            obj=deliberation,
+            request=request,
+            detail=f"objection {objection.reference} deliberated {held_on}",
+        )
+    return deliberation

@@ -22,7 +22,16 @@ from awards.enums import Category, StageKind, Tier
 from awards.models import Edition, Scheme, Stage
 
 from .enums import ObjectionState
-from .models import CertificateBatch, DecisionStep, NoticeEntry, Objection, PublicNotice
+from .models import (
+    CertificateBatch,
+    DecisionStep,
+    NoticeEntry,
+    NoticePublication,
+    NoticeSpec,
+    Objection,
+    OnwardRecommendation,
+    PublicNotice,
+)
 
 HONOURED_STATES = (ApplicationState.AWARDED, ApplicationState.REVOKED)
 
@@ -219,7 +228,11 @@ def notice_objections(notice: PublicNotice) -> list[Objection]:
 
 
 def objection_get(pk: int) -> Objection:
-    objection = Objection.objects.select_related("notice__edition__scheme", "entry", "decided_by").filter(pk=pk).first()
+    objection = (
+        Objection.objects.select_related("notice__edition__scheme", "entry", "decided_by", "deliberation")
+        .filter(pk=pk)
+        .first()
+    )
     if objection is None:
         raise Http404("no such objection")
     return objection
@@ -273,3 +286,36 @@ def decision_step_for_office(*, pk: int) -> DecisionStep:
 def edition_with_rulebook_for_office(*, pk: int) -> Edition:
     """Edition `pk` with its scheme and rulebook (what the items table reads its award items from); else 404."""
     return get_object_or_404(Edition.objects.select_related("scheme", "rulebook"), pk=pk)
+
+
+# Office reads of the notice's channels and of onward recommendations
+
+
+def notice_publications(notice: PublicNotice) -> list:
+    """Where and when the notice was recorded as published, by channel order, with who recorded it."""
+    return list(
+        NoticePublication.objects.filter(notice=notice)
+        .select_related("channel", "recorded_by")
+        .order_by("channel__position", "pk")
+    )
+
+
+def onward_recommendations(edition: Edition) -> QuerySet:
+    """The onward recommendations made for the edition, newest first, with their number of winners."""
+    return (
+        OnwardRecommendation.objects.filter(edition=edition)
+        .select_related("made_by")
+        .annotate(nominee_count=Count("nominees"))
+        .order_by("-made_at", "-pk")
+    )
+
+
+def onward_recommendation_get(pk: int):
+    return get_object_or_404(
+        OnwardRecommendation.objects.select_related("edition__scheme", "edition__rulebook"), pk=pk
+    )
+
+
+def notice_spec_of(notice: PublicNotice) -> NoticeSpec | None:
+    """What the notice's rulebook calls the list and the channels it names (prefetched), for the public page."""
+    return NoticeSpec.objects.filter(rulebook_id=notice.edition.rulebook_id).prefetch_related("channels").first()

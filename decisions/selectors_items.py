@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.enums import AuditAction, AuditResult, Role
 from accounts.rules import has_any_role
 from accounts.services import audit_record
+from applications.enums import ApplicationState
 from applications.models import Application
 from applications.selectors import applications_visible_to
 from awards.models import AwardItem, Edition
@@ -204,3 +205,64 @@ def items_of_winner(*, user, pk: int | None = None) -> list[WinnerRow]:
             )
         raise Http404("no such winner")
     return _rows(applications)
+
+
+# --- award money and how it was used ------------------------------------------------------------------------------
+
+
+@dataclass
+class MoneyAccount:
+    """Award money paid to one winner against the purposes its rulebook lists."""
+
+    item: IssuedItem
+    purposes: list
+    used: Decimal
+
+    @property
+    def not_used_as_required(self) -> Decimal:
+        return (self.item.amount or Decimal("0.00")) - self.used
+
+    @property
+    def article(self) -> str:
+        return self.purposes[0].article if self.purposes else ""
+
+
+def money_item_for_office(*, user, pk: int) -> MoneyAccount:
+    """The award money paid to a winner, with its rulebook's purposes and the total recorded as used (three
+    queries); anything else is a 404."""
+    from .items import money_used_as_required
+    from .models import AwardMoneyPurpose
+
+    if not has_any_role(user, Role.OFFICE_STAFF):
+        raise Http404("no such award money")
+    item = (
+        IssuedItem.objects.select_related(*(f"application__{r}" for r in _WINNER_RELATED if r != "certificate"))
+        .filter(
+            pk=pk,
+            kind__in=sorted(MONEY_KINDS),
+            application__state__in=sorted(WINNER_STATES | {ApplicationState.REVOKED}),
+        )
+        .first()
+    )
+    if item is None:
+        raise Http404("no such award money")
+    purposes = list(AwardMoneyPurpose.objects.filter(rulebook_id=item.application.edition.rulebook_id, is_active=True))
+    return MoneyAccount(item=item, purposes=purposes, used=money_used_as_required(item))
+
+
+def money_uses(item: IssuedItem) -> QuerySet:
+    """The uses recorded against one payment, oldest first, with their purposes (one query per page)."""
+    from .models import AwardMoneyUse
+
+    return AwardMoneyUse.objects.filter(item=item).select_related("purpose", "recorded_by").order_by("used_on", "id")
+
+
+def money_use_for_office(*, user, item_pk: int, pk: int):
+    from .models import AwardMoneyUse
+
+    if not has_any_role(user, Role.OFFICE_STAFF):
+        raise Http404("no such use")
+    use = AwardMoneyUse.objects.filter(pk=pk, item_id=item_pk).exclude(evidence="").first()
+    if use is None:
+        raise Http404("no such use")
+    return use

@@ -29,6 +29,7 @@ from awards.models import Edition, Stage
 from .certificates import _issue
 from .models import DecisionStep, StepOutcome
 from .notice import open_objection_exists
+from .objections import deliberation_refusal
 
 S = ApplicationState
 K = StageKind
@@ -130,24 +131,25 @@ def _attach(step: DecisionStep, document) -> None:
     step.document_sha256 = checked.sha256
 
 
-def _plenary(edition: Edition, members_total, members_present) -> None:
-    """The plenary's quorum, as the rulebook's data says (two thirds by default: the texts state none)."""
+def _plenary(edition: Edition, members_total, members_present) -> int:
+    """The plenary is held by the edition's acting review committee (confirmed, odd where the rulebook says so —
+    Linyi art. 9 —, approved by the body the rulebook names — Linyi art. 7(四)), whose member count is the total;
+    then the quorum, as the rulebook's data says (two thirds by default: the texts state none). Returns the total."""
+    from reviews.bodies import acting_committee
+
     rulebook = edition.rulebook
-    if not members_total or members_present is None:
+    committee = acting_committee(edition)
+    count = len(committee.members.all())
+    if members_total and members_total != count:
+        raise ValidationError(
+            _("The confirmed review committee has %(count)d members, not %(given)d.")
+            % {"count": count, "given": members_total}
+        )
+    members_total = count
+    if members_present is None:
         raise ValidationError(_("Give the number of members of the committee and of those present."))
     if members_present > members_total:
         raise ValidationError(_("More members present than the committee has."))
-    from reviews.enums import ReviewBodyKind
-    from reviews.models import ReviewBody
-
-    committee = ReviewBody.objects.filter(
-        edition=edition, kind=ReviewBodyKind.REVIEW_COMMITTEE, confirmed_at__isnull=False
-    ).first()
-    if committee is not None and committee.members.count() != members_total:
-        raise ValidationError(
-            _("The confirmed review committee has %(count)d members, not %(given)d.")
-            % {"count": committee.members.count(), "given": members_total}
-        )
     num, den = rulebook.plenary_quorum_numerator, rulebook.plenary_quorum_denominator
     if members_present * den < members_total * num:
         raise ValidationError(
@@ -160,6 +162,7 @@ def _plenary(edition: Edition, members_total, members_present) -> None:
                 "article": rulebook.plenary_article or rulebook.title,
             }
         )
+    return members_total
 
 
 def _votes(edition: Edition, application: Application, decision: CandidateDecision, present: int) -> bool:
@@ -213,13 +216,13 @@ def decision_step_record(
             _("Write the minutes or the opinions of “%(stage)s”.") % {"stage": stage.get_kind_display()}
         )
     decisions = dict(decisions or {})
-    if stage.kind in VOTING_KINDS:
-        _plenary(edition, members_total, members_present)
     with transaction.atomic():
         Edition.objects.select_for_update().filter(pk=edition.pk).first()
         if DecisionStep.objects.filter(edition=edition, stage=stage).exists():
             raise ValidationError(_("This step has already been recorded."))
         candidates = _waiting(edition, stage)
+        if stage.kind in VOTING_KINDS:
+            members_total = _plenary(edition, members_total, members_present)
         unknown = set(decisions) - {c.pk for c in candidates}
         if unknown:
             raise ValidationError(_("Some decisions are about applications not waiting at this step."))
@@ -416,6 +419,9 @@ def application_approve(*, application: Application, by, request=None) -> Applic
                 _("An objection to %(name)s is still under investigation; it cannot be approved.")
                 % {"name": application.applicant_name}
             )
+        refusal = deliberation_refusal(application, edition.rulebook)
+        if refusal:
+            raise ValidationError(refusal)
         tiers = tiers_of(edition)
         _check_quota(edition, application, tiers.get(application.pk, Tier.AWARD), tiers)
         from_state = application.state

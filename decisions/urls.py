@@ -19,6 +19,9 @@ urlpatterns = [
         name="not_approved",
     ),
     path("office/decision-documents/<int:pk>/", views.step_document, name="step_document"),
+    path("office/notices/<int:pk>/publications/", views.notice_publications, name="notice_publications"),
+    path("office/editions/<int:edition_id>/onward/", views.onward_page, name="onward"),
+    path("office/onward/<int:pk>/<str:kind>/", views.onward_download, name="onward_download"),
     path("", include("decisions.urls_items")),
     path("", include("decisions.urls_objections")),
 ]

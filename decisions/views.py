@@ -4,21 +4,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
+from accounts.listing import paginate
 from accounts.rules import has_any_role, role_required
 from accounts.services import audit_record, client_ip
 from applications.enums import ApplicationState
 from awards.enums import StageKind
 
-from . import certificates, forms, selectors, selectors_board, services
+from . import certificates, forms, onward, selectors, selectors_board, services
 from . import notice as notice_services
+from .forms_notice import OnwardForm, PublicationForm
 
 # At most this many look-ups per client address in this many seconds: enough for a person checking a handful of
 # certificates, far too few to walk the token space. Overridable in settings for tests and busy reception desks.
@@ -151,6 +154,11 @@ def board(request, edition_id: int):
         "stages": stages,
         "notice": notice,
         "countdown": selectors_board.notice_countdown(notice, timezone.localdate()),
+        "channels_refusal": (
+            notice_services.channels_refusal(notice_services.channels_missing(notice))
+            if notice is not None and notice.closed_at is None
+            else None
+        ),
         "can_act": has_any_role(request.user, Role.OFFICE_STAFF),
     }
     return render(request, "decisions/board.html", context)
@@ -374,3 +382,135 @@ def step_document(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- where the notice was published, on each channel its rulebook names ----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICE_STAFF, Role.AUDITOR)
+def notice_publications(request, pk: int):
+    """The channels the notice's rulebook names (Zibo 第十八条 新闻媒体, national 第二十一条 three sites...), where and
+    when the office published the notice on each, and the form for a channel not yet recorded."""
+    notice = selectors.notice_for_office(pk)
+    spec = selectors.notice_spec_of(notice)
+    missing = notice_services.channels_missing(notice)
+    can_act = has_any_role(request.user, Role.OFFICE_STAFF)
+    form = None
+    if can_act and missing:
+        form = PublicationForm(
+            request.POST or None, channels=missing, initial={"published_on": notice.starts_on}
+        )
+        if request.method == "POST" and form.is_valid():
+            channel = next(channel for channel in missing if channel.pk == form.cleaned_data["channel"])
+            try:
+                notice_services.notice_publication_record(
+                    notice=notice,
+                    channel=channel,
+                    published_on=form.cleaned_data["published_on"],
+                    where=form.cleaned_data["where"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The publication on %(channel)s is recorded.") % {"channel": channel.name})
+                return redirect("decisions:notice_publications", pk=notice.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Every channel the rulebook names is already recorded."))
+        return redirect("decisions:notice_publications", pk=notice.pk)
+    return render(
+        request,
+        "decisions/notice_publications.html",
+        {
+            "notice": notice,
+            "spec": spec,
+            "publications": selectors.notice_publications(notice),
+            "missing": missing,
+            "refusal": notice_services.channels_refusal(missing),
+            "form": form,
+        },
+    )
+
+
+# --- the recommendation of the winners on to the award the rulebook names ---------------------------------------
+
+ONWARD_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICE_STAFF, Role.AUDITOR)
+def onward_page(request, edition_id: int):
+    """The edition's winners holding the award, to recommend on to the award the rulebook names (Zibo 第二十六条,
+    Weihai 第二十条), and the recommendations made, each as an .xlsx list and a PDF letter."""
+    edition = selectors.edition_with_rulebook_for_office(pk=edition_id)
+    rule = onward.onward_award(edition)
+    can_act = has_any_role(request.user, Role.OFFICE_STAFF) and rule is not None
+    form = OnwardForm(request.POST or None, initial={"made_on": timezone.localdate()}) if can_act else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(
+                request,
+                _("The rulebook of %(scheme)s names no award its winners are recommended on to.")
+                % {"scheme": edition.scheme.short_name},
+            )
+            return redirect("decisions:onward", edition_id=edition.pk)
+        chosen = [value for value in request.POST.getlist("application") if value.isdigit()]
+        if form.is_valid():
+            try:
+                made = onward.onward_recommendation_make(
+                    edition=edition,
+                    application_ids=[int(value) for value in chosen],
+                    addressee=form.cleaned_data["addressee"],
+                    made_on=form.cleaned_data["made_on"],
+                    document_number=form.cleaned_data["document_number"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The recommendation of %(count)d winners to %(award)s is made.")
+                    % {"count": made.nominees.count(), "award": made.award_name},
+                )
+                return redirect("decisions:onward", edition_id=edition.pk)
+    listing = paginate(request, onward.eligible_winners(edition), per_page=ONWARD_PER_PAGE)
+    return render(
+        request,
+        "decisions/onward/page.html",
+        {
+            "edition": edition,
+            "rule": rule,
+            "form": form,
+            "page": listing.page,
+            "query": listing.query,
+            "recommendations": selectors.onward_recommendations(edition)[:20],
+        },
+    )
+
+
+@require_GET
+@role_required(Role.OFFICE_STAFF, Role.AUDITOR)
+def onward_download(request, pk: int, kind: str):
+    """A recommendation's list (.xlsx) or letter (.pdf); audited as an export."""
+    recommendation = selectors.onward_recommendation_get(pk)
+    if kind == "xlsx":
+        content = onward.build_onward_xlsx(recommendation)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif kind == "pdf":
+        content = onward.build_onward_pdf(recommendation)
+        content_type = "application/pdf"
+    else:
+        raise Http404("no such format")
+    audit_record(action=AuditAction.EXPORT, obj=recommendation, detail=f"onward recommendation {kind}", request=request)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = _attachment(onward.onward_filename(recommendation, kind))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _attachment(filename: str) -> str:
+    return content_disposition_header(as_attachment=True, filename=filename)

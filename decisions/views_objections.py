@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,7 +17,8 @@ from accounts.services import audit_record
 
 from . import selectors
 from .enums import ObjectionState
-from .objections import objection_decide
+from .forms_notice import DeliberationForm
+from .objections import deliberation_rule, objection_decide, objection_deliberation_record
 
 UPHELD, DISMISSED = "upheld", "dismissed"
 
@@ -80,7 +82,57 @@ def objection_detail(request, pk: int):
     elif request.method == "POST":
         messages.error(request, _("This objection has already been decided."))
         return redirect("decisions:objection_detail", pk=objection.pk)
-    return render(request, "decisions/objections/detail.html", {"objection": objection, "form": form})
+    return render(
+        request,
+        "decisions/objections/detail.html",
+        {
+            "objection": objection,
+            "form": form,
+            "deliberation_rule": deliberation_rule(objection.notice.edition.rulebook_id),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICE_STAFF)
+def objection_deliberation(request, pk: int):
+    """The review committee's deliberation of the findings on an objection, where the rulebook has them reported
+    to it (national 第二十一条); elsewhere a 404."""
+    objection = selectors.objection_get(pk)
+    rule = deliberation_rule(objection.notice.edition.rulebook_id)
+    if rule is None:
+        raise Http404("this rulebook does not report objections to a committee")
+    recorded = getattr(objection, "deliberation", None)
+    form = None
+    if recorded is None and objection.state != ObjectionState.OPEN:
+        form = DeliberationForm(request.POST or None, initial={"held_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                objection_deliberation_record(
+                    objection=objection,
+                    held_on=form.cleaned_data["held_on"],
+                    conclusion=form.cleaned_data["conclusion"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The committee's deliberation is recorded."))
+                return redirect("decisions:objection_detail", pk=objection.pk)
+    elif request.method == "POST":
+        messages.error(
+            request,
+            _("The committee's deliberation of this objection is already recorded.")
+            if recorded
+            else _("Record the findings of the investigation first; the committee deliberates them."),
+        )
+        return redirect("decisions:objection_detail", pk=objection.pk)
+    return render(
+        request,
+        "decisions/objections/deliberation.html",
+        {"objection": objection, "rule": rule, "form": form, "recorded": recorded},
+    )
 
 
 @require_GET

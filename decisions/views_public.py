@@ -40,6 +40,8 @@ def notice_detail(request, pk: int):
         {
             "notice": notice,
             "entries": selectors.notice_entries(notice),
+            "spec": selectors.notice_spec_of(notice),
+            "publications": selectors.notice_publications(notice),
             "is_open": notice_is_open(notice),
             "refusal": notice_period_refusal(notice),
             "office_view": is_office(request.user),

@@ -189,3 +189,24 @@ class ReviewBodyAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{body.name}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(request, _("%(body)s confirmed.") % {"body": body.name}, messages.SUCCESS)
+
+
+class RulebookScoreSheetInline(admin.TabularInline):
+    """On the rulebook screen: the score sheets the rulebook's scored stages may use (a stage of an edition
+    of another rulebook cannot choose them; see reviews.stages)."""
+
+    model = ScoreSheetTemplate.rulebooks.through
+    extra = 0
+    verbose_name = _("score sheet the rulebook uses")
+    verbose_name_plural = _("score sheets the rulebook uses")
+
+
+def _add_score_sheets_to_the_rulebook_screen() -> None:
+    from awards.models import Rulebook
+
+    rulebook_admin = admin.site._registry.get(Rulebook)
+    if rulebook_admin is not None and RulebookScoreSheetInline not in rulebook_admin.inlines:
+        rulebook_admin.inlines = [*rulebook_admin.inlines, RulebookScoreSheetInline]
+
+
+_add_score_sheets_to_the_rulebook_screen()

@@ -19,7 +19,7 @@ from accounts.services import audit_record
 from awards.models import Edition
 
 from .enums import BODY_ROLES, MemberRole, ReviewBodyKind
-from .models import ExpertProfile, ReviewBody, ReviewBodyMember
+from .models import ExpertProfile, ReviewBody, ReviewBodyMember, ReviewRules
 from .selectors import experts_assignable
 
 
@@ -161,13 +161,51 @@ def _expert_unassignable_reason(expert: ExpertProfile) -> str:
     return _("%(expert)s is marked unavailable.") % {"expert": fresh}
 
 
+def review_rules(rulebook) -> ReviewRules:
+    """The rulebook's review rules (an unsaved empty row where the data has none: no approval, no field match,
+    no undertaking, no removal body)."""
+    return ReviewRules.objects.filter(rulebook=rulebook).first() or ReviewRules(rulebook=rulebook)
+
+
+def _field_mismatch(body: ReviewBody, expert: ExpertProfile) -> str:
+    """National art. 12: an expert of the matching field — refused when the body has a specialty the expert's
+    fields of expertise do not include (only where the rulebook's data asks for the match)."""
+    rules = review_rules(body.edition.rulebook)
+    if not rules.field_match_article or not body.field or body.field in (expert.fields or []):
+        return ""
+    return _(
+        "%(scheme)s %(article)s: the members are experts of the matching field; %(expert)s's fields (%(fields)s) "
+        "do not include %(field)s."
+    ) % {
+        "scheme": body.edition.scheme.name,
+        "article": rules.field_match_article,
+        "expert": expert,
+        "fields": "、".join(expert.fields or []) or "—",
+        "field": body.field,
+    }
+
+
 def _withdraw_confirmation(body: ReviewBody, by: User, request) -> None:
-    """A confirmed body whose members change must be confirmed again."""
+    """A confirmed body whose members change must be confirmed again (and approved again: the approval was of
+    the composition that changed)."""
     if body.confirmed_at is None:
         return
     body.confirmed_at = None
     body.confirmed_by = None
-    body.save(update_fields=["confirmed_at", "confirmed_by"])
+    body.approved_on = None
+    body.approval_document = ""
+    body.approval_recorded_by = None
+    body.approval_recorded_at = None
+    body.save(
+        update_fields=[
+            "confirmed_at",
+            "confirmed_by",
+            "approved_on",
+            "approval_document",
+            "approval_recorded_by",
+            "approval_recorded_at",
+        ]
+    )
     audit_record(
         action=AuditAction.STATE_CHANGE,
         actor=by,
@@ -194,7 +232,7 @@ def body_member_add(*, body: ReviewBody, expert: ExpertProfile, role: str, by: U
             _("A body of the kind %(kind)s has no role %(role)s.")
             % {"kind": body.get_kind_display(), "role": MemberRole(role).label}
         )
-    reason = _expert_unassignable_reason(expert)
+    reason = _expert_unassignable_reason(expert) or _field_mismatch(body, expert)
     if reason:
         raise ValidationError(reason)
     already = _("%(expert)s is already a member of %(body)s.") % {"expert": expert, "body": body.name}
@@ -209,7 +247,7 @@ def body_member_add(*, body: ReviewBody, expert: ExpertProfile, role: str, by: U
             raise ValidationError(already) from None
         audit_record(action=AuditAction.CREATE, actor=by, obj=member, detail=f"{locked.pk}: {role}", request=request)
         _withdraw_confirmation(locked, by, request)
-    body.confirmed_at, body.confirmed_by = locked.confirmed_at, locked.confirmed_by
+    _copy_state(body, locked)
     return member
 
 
@@ -239,7 +277,13 @@ def body_member_remove(*, body: ReviewBody, expert: ExpertProfile, by: User, req
             request=request,
         )
         _withdraw_confirmation(locked, by, request)
-    body.confirmed_at, body.confirmed_by = locked.confirmed_at, locked.confirmed_by
+    _copy_state(body, locked)
+
+
+def _copy_state(body: ReviewBody, locked: ReviewBody) -> None:
+    for name in ("confirmed_at", "confirmed_by", "approved_on", "approval_document", "approval_recorded_by"):
+        setattr(body, name, getattr(locked, name))
+    body.approval_recorded_at = locked.approval_recorded_at
 
 
 def body_confirm(*, body: ReviewBody, by: User, request=None) -> ReviewBody:
@@ -274,3 +318,101 @@ def body_confirm(*, body: ReviewBody, by: User, request=None) -> ReviewBody:
         )
     body.confirmed_at, body.confirmed_by = locked.confirmed_at, locked.confirmed_by
     return body
+
+
+def approval_needed(body: ReviewBody) -> ReviewRules | None:
+    """The rules naming the body that approves this committee (Linyi art. 7(四)); None when nobody does."""
+    if body.kind != ReviewBodyKind.REVIEW_COMMITTEE:
+        return None
+    rules = review_rules(body.edition.rulebook)
+    return rules if rules.committee_approved_by else None
+
+
+def body_approval_record(*, body: ReviewBody, approved_on, document: str, by: User, request=None) -> ReviewBody:
+    """Record that the body the rulebook names approved the review committee (Linyi art. 7(四): the leading group
+    批准成立 the 评审委), from that body's document or minutes. Office staff only. Refused for a body no rulebook
+    approval applies to, before its composition is confirmed, twice, without the document, or dated in the future.
+
+    Side effects: locks the body, saves ``approved_on``, ``approval_document``, ``approval_recorded_by`` and
+    ``approval_recorded_at`` (also on the instance passed in), appends a STATE_CHANGE audit row. A refusal by role
+    appends a PERMISSION_REFUSED audit row. A later change of the members withdraws the approval with the
+    confirmation.
+    """
+    if not is_office(by):
+        _refuse(by, body, "only office staff record the approval of a review committee", request)
+    rules = approval_needed(body)
+    if rules is None:
+        raise ValidationError(
+            _("%(rulebook)s has no approval of %(body)s to record.")
+            % {"rulebook": body.edition.rulebook.title, "body": body.name}
+        )
+    document = (document or "").strip()
+    if not document:
+        raise ValidationError(_("Give the document number or the minutes of the approval."))
+    if approved_on is None:
+        raise ValidationError(_("Give the date of the approval."))
+    if approved_on > timezone.localdate():
+        raise ValidationError(_("The date of the approval cannot be in the future."))
+    with transaction.atomic():
+        locked = ReviewBody.objects.select_for_update().get(pk=body.pk)
+        if locked.confirmed_at is None:
+            raise ValidationError(
+                _("Confirm the composition of %(body)s before recording its approval (%(scheme)s %(article)s).")
+                % {
+                    "body": locked.name,
+                    "scheme": body.edition.scheme.name,
+                    "article": body.edition.rulebook.committee_article,
+                }
+            )
+        if locked.approved_on is not None:
+            raise ValidationError(_("The approval of %(body)s is already recorded.") % {"body": locked.name})
+        locked.approved_on = approved_on
+        locked.approval_document = document[:200]
+        locked.approval_recorded_by = by
+        locked.approval_recorded_at = timezone.now()
+        locked.save(update_fields=["approved_on", "approval_document", "approval_recorded_by", "approval_recorded_at"])
+        audit_record(
+            action=AuditAction.STATE_CHANGE,
+            actor=by,
+            obj=locked,
+            detail=f"approved by {rules.committee_approved_by} on {approved_on.isoformat()} "
+            f"({rules.committee_approval_article}): {locked.approval_document}",
+            request=request,
+        )
+    _copy_state(body, locked)
+    return body
+
+
+def acting_committee(edition: Edition) -> ReviewBody:
+    """The edition's review committee, ready to act: confirmed, of the composition its rulebook asks for (Linyi
+    art. 9: an odd number), and approved where the rulebook names a body that approves it (Linyi art. 7(四)).
+    Refuses, citing the article, when there is none. The members are prefetched (``members.all()`` costs nothing)."""
+    rulebook = edition.rulebook
+    committee = (
+        ReviewBody.objects.filter(edition=edition, kind=ReviewBodyKind.REVIEW_COMMITTEE, confirmed_at__isnull=False)
+        .select_related("edition__rulebook", "edition__scheme")
+        .prefetch_related("members")
+        .order_by("pk")
+        .first()
+    )
+    scheme = edition.scheme.name
+    if committee is None:
+        raise ValidationError(
+            _("%(scheme)s %(article)s: the edition has no confirmed review committee; it cannot act.")
+            % {"scheme": scheme, "article": rulebook.committee_article or rulebook.title}
+        )
+    problems = body_composition_problems(committee)
+    if problems:
+        raise ValidationError(problems)
+    rules = approval_needed(committee)
+    if rules is not None and not committee.approved:
+        raise ValidationError(
+            _("%(scheme)s %(article)s: %(approver)s has not approved %(body)s; it cannot act before.")
+            % {
+                "scheme": scheme,
+                "article": rules.committee_approval_article,
+                "approver": rules.committee_approved_by,
+                "body": committee.name,
+            }
+        )
+    return committee

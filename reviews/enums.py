@@ -89,3 +89,11 @@ class SignOffDecision(models.TextChoices):
 
     APPROVE = "approve", _("Approve")
     REFUSE = "refuse", _("Refuse")
+
+
+class RemovalBodyKind(models.TextChoices):
+    """The body a rulebook gives the removal of misbehaving review staff to."""
+
+    OFFICE = "office", _("Award office")
+    REVIEW_COMMITTEE = "review_committee", _("Review committee")
+    SUPERVISION_GROUP = "supervision_group", _("Supervision group")

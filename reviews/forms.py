@@ -35,10 +35,18 @@ class ScoreSheetForm(forms.Form):
     """One points input per scored item, and the strengths and opportunities of each category where the sheet
     asks for them. Values are kept as typed (so nothing is lost on an error); ``sheet_save`` checks them."""
 
-    def __init__(self, *args, template, categories, scores=None, locked=False, **kwargs):
+    def __init__(self, *args, template, categories, scores=None, locked=False, comments="", **kwargs):
         super().__init__(*args, **kwargs)
         scores = scores or {}
         self.categories = categories
+        if template.requires_comments:
+            # National art. 19, 20: 撰写评语并打分 — the sheet's written comments, required on submission.
+            self.fields["comments"] = forms.CharField(
+                label=_("Written comments"),
+                required=False,
+                initial=comments,
+                widget=forms.Textarea(attrs={"class": "form-control", "rows": 5, "id": "sheet-comments"}),
+            )
         for category in categories:
             for item in category["items"]:
                 given = scores.get(item.pk)
@@ -84,9 +92,15 @@ class ScoreSheetForm(forms.Form):
         """What ``sheet_save`` takes: item id -> {"points", "strengths", "opportunities"}."""
         result: dict = {}
         for name, value in self.cleaned_data.items():
+            if name == "comments":
+                continue
             part, item_id = name.split("-", 1)
             result.setdefault(int(item_id), {})[part] = value
         return result
+
+    def comments(self) -> str | None:
+        """The written comments as typed; None when the sheet asks for none."""
+        return self.cleaned_data.get("comments") if "comments" in self.fields else None
 
     def rows(self):
         """The categories with their bound fields, for the template."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Organisation
 from accounts.validators import normalise_credit_code
 from applications.forms import PortalForm
+from awards.models import Edition
 
 from .enums import CreditRecordKind, TieKind
 from .expert_import import (
@@ -291,6 +292,19 @@ class CreditRecordForm(PortalForm):
         label=_("Article"), max_length=60, required=False, help_text=_("The rule it rests on, e.g. 威海办法第二十五条.")
     )
     note = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    edition = forms.ModelChoiceField(
+        label=_("Edition of the removal"),
+        queryset=Edition.objects.none(),
+        required=False,
+        help_text=_(
+            "For a removal: the edition in which it was decided; the body and the article are then the rulebook's "
+            "(e.g. Linyi art. 26: the review committee)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = Edition.objects.select_related("scheme").order_by("-year", "scheme__code")
 
 
 class ImportUploadForm(PortalForm):

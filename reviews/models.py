@@ -20,6 +20,7 @@ from .enums import (
     CreditRecordKind,
     GateOutcome,
     MemberRole,
+    RemovalBodyKind,
     ReviewBodyKind,
     ScoreSheetKind,
     SheetState,
@@ -80,6 +81,20 @@ class ExpertCreditRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=CreditRecordKind.choices)
     article = models.CharField(_("article"), max_length=60, blank=True)
     note = models.TextField(_("note"))
+    # A removal decided for an edition: the body the rulebook names (ReviewRules.removal_body, e.g. Linyi art. 26
+    # 评审委), and, where that body is the review committee, the edition's approved committee itself.
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.CharField(_("decided by"), max_length=60, blank=True)
+    committee = models.ForeignKey(
+        "ReviewBody",
+        verbose_name=_("review committee that decided"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -131,6 +146,12 @@ class ScoreSheetTemplate(models.Model):
     # Percentage bands as [low, high] pairs, e.g. the Baldrige convention [[0, 5], [10, 25], ...].
     bands = models.JSONField(_("scoring bands (%)"), default=list, blank=True)
     asks_strengths = models.BooleanField(_("asks for strengths and opportunities for improvement"), default=False)
+    # National art. 19 and 20: the experts "撰写评语并打分" — a sheet is not submitted without its written comments.
+    requires_comments = models.BooleanField(_("requires written comments"), default=False)
+    # Which rulebooks score on this sheet: a stage of another rulebook's edition cannot use it.
+    rulebooks = models.ManyToManyField(
+        "awards.Rulebook", verbose_name=_("used by the rulebooks"), blank=True, related_name="score_sheets"
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
     verified = models.BooleanField(
         _("checked against the standard"),
@@ -196,6 +217,19 @@ class ReviewBody(models.Model):
         blank=True,
         related_name="+",
     )
+    # The approval of the body that the rulebook names (Linyi art. 7(四): the leading group 批准成立 the review
+    # committee), as the office records it from that body's meeting (``reviews.bodies.body_approval_record``).
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approval_document = models.CharField(_("approval document or minutes"), max_length=200, blank=True)
+    approval_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approval recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approval_recorded_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("review body")
@@ -205,6 +239,10 @@ class ReviewBody(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_on is not None
 
 
 class ReviewBodyMember(models.Model):
@@ -414,6 +452,7 @@ class ScoreSheet(FSMModelMixin, models.Model):
     total = models.DecimalField(_("total"), max_digits=8, decimal_places=2, default=Decimal(0))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reopened_reason = models.CharField(_("reason for re-opening"), max_length=300, blank=True)
+    comments = models.TextField(_("written comments"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -646,3 +685,67 @@ class DefenceSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition_stage} {self.starts_at:%Y-%m-%d %H:%M} {self.place}"
+
+
+class ReviewRules(models.Model):
+    """What a rulebook says of its review work beyond the make-up of its bodies (which is on ``awards.Rulebook``):
+    who approves the review committee before it acts (Linyi art. 7(四)), whether members are drawn from the pool by
+    their fields (national art. 12), the undertaking of confidentiality and independence every expert and agency
+    member signs before seeing an edition's material (Zibo art. 22, Weihai art. 24, Linyi art. 24, national art.
+    15), and the body that removes misbehaving review staff (Zibo art. 21, Weihai art. 25, Linyi art. 26).
+    Loaded by a data migration; read by reviews.bodies, reviews.undertakings and reviews.services."""
+
+    rulebook = models.OneToOneField(
+        "awards.Rulebook", verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="review_rules"
+    )
+    committee_approved_by = models.CharField(
+        _("body that approves the review committee"),
+        max_length=60,
+        blank=True,
+        help_text=_("Empty when the rulebook has no approval of the committee."),
+    )
+    committee_approval_article = models.CharField(_("article on the committee's approval"), max_length=40, blank=True)
+    field_match_article = models.CharField(
+        _("article on members of matching fields"),
+        max_length=40,
+        blank=True,
+        help_text=_("When set, an expert is seated on a body with a specialty only if the expert has that field."),
+    )
+    undertaking_article = models.CharField(_("article on confidentiality"), max_length=40, blank=True)
+    undertaking_text = models.TextField(_("text of the undertaking"), blank=True)
+    removal_body_kind = models.CharField(
+        _("body that removes review staff"), max_length=30, choices=RemovalBodyKind.choices, blank=True
+    )
+    removal_body = models.CharField(_("that body as the rulebook names it"), max_length=60, blank=True)
+    removal_article = models.CharField(_("article on the removal of review staff"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("review rules of a rulebook")
+        verbose_name_plural = _("review rules of rulebooks")
+
+    def __str__(self) -> str:
+        return str(self.rulebook)
+
+
+class Undertaking(models.Model):
+    """An expert's or agency member's undertaking of confidentiality and independence for one edition, signed
+    before they see any of its application material. Keeps the text and the article signed."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="undertakings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="undertakings"
+    )
+    article = models.CharField(_("article"), max_length=40)
+    text = models.TextField(_("text of the undertaking"))
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("undertaking of confidentiality")
+        verbose_name_plural = _("undertakings of confidentiality")
+        ordering = ["edition", "signed_at"]
+        constraints = [models.UniqueConstraint(fields=["edition", "user"], name="undertaking_once_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.edition} ({self.article})"

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from accounts.enums import AuditAction, AuditResult, Role
 from accounts.rules import has_any_role
 from accounts.services import audit_record
+from awards.confirmations import problem as office_value_problem
+from awards.confirmations import score_sheet_key
 from awards.enums import StageKind
 
 from .enums import ConflictDecision, CreditRecordKind, SheetState
@@ -34,6 +36,7 @@ from .models import (
     ScoreSheet,
     SiteVisit,
 )
+from .undertakings import undertaking_problem
 
 
 def _refuse(by, obj, reason: str, request=None):
@@ -142,6 +145,30 @@ def sheet_window(*, assignment: Assignment, today: date | None = None) -> SheetW
     return SheetWindow(can_save=True, can_submit=True, late_notice=late_notice)
 
 
+def sheet_applicability_problem(*, template, rulebook) -> str:
+    """Why the stage's sheet cannot be scored on for an edition of `rulebook`: the sheet is not one the rulebook
+    uses (its ``rulebooks`` data), or its points are the office's value still unconfirmed (awards.confirmations,
+    e.g. the national sheet's 35/35/30, which art. 8 does not give). Empty when it can be. At most two queries."""
+    if not template.rulebooks.filter(pk=rulebook.pk).exists():
+        return _("The score sheet “%(sheet)s” is not one that %(rulebook)s uses; the office must choose another.") % {
+            "sheet": template.name,
+            "rulebook": rulebook.title,
+        }
+    return office_value_problem(rulebook, score_sheet_key(template.code)) or ""
+
+
+def _comments_problem(sheet: ScoreSheet, edition_stage: EditionStage) -> str:
+    """National art. 19 (material review) and 20 (defence): the experts write comments and score."""
+    if not sheet.template.requires_comments or sheet.comments.strip():
+        return ""
+    stage = edition_stage.stage
+    return _("%(scheme)s %(article)s: the %(stage)s asks for written comments with the scores; write them.") % {
+        "scheme": edition_stage.edition.scheme.name,
+        "article": stage.article or edition_stage.edition.rulebook.title,
+        "stage": stage.get_kind_display(),
+    }
+
+
 def _is_assigned_expert(by, assignment: Assignment) -> bool:
     return has_any_role(by, Role.EXPERT) and assignment.expert.user_id == by.pk and assignment.withdrawn_at is None
 
@@ -186,19 +213,25 @@ def _band_problem(item: ScoreItem, points: Decimal, bands: list) -> str | None:
     }
 
 
-def sheet_save(*, assignment: Assignment, by, scores: dict, request=None) -> ScoreSheet:
+def sheet_save(*, assignment: Assignment, by, scores: dict, comments: str | None = None, request=None) -> ScoreSheet:
     """Save the expert's draft as it is (missing items are allowed until submission).
 
     `scores` maps a ScoreItem id to {"points": str|number|None, "strengths": str, "opportunities": str}.
+    `comments` (None: left as they are) are the sheet's written comments (评语).
     Refuses: someone other than the assigned expert; an expert who has not declared no conflict; a stage that
-    is closed or not yet open (``sheet_window``); a submitted sheet; points outside the item or its bands;
-    items of another sheet. Nothing is saved when one value is bad.
+    is closed or not yet open (``sheet_window``); an expert who has not signed the edition's undertaking of
+    confidentiality (``reviews.undertakings``); a sheet the edition's rulebook does not use or whose points are
+    an unconfirmed office value (``sheet_applicability_problem``); a submitted sheet; points outside the item or
+    its bands; items of another sheet. Nothing is saved when one value is bad.
     Side effects: creates or updates the sheet and its item rows, recomputes the running total.
     """
     if not _is_assigned_expert(by, assignment):
         _refuse(by, assignment, "not the assigned expert", request)
     if not _declared_no_conflict(assignment):
         raise ValidationError(_("Declare that you have no conflict of interest before scoring."))
+    unsigned = undertaking_problem(user=by, edition=assignment.edition_stage.edition)
+    if unsigned:
+        raise ValidationError(unsigned)
     # A fresh read of the stage's closing: the assignment's copy may be older than the office's close.
     assignment.edition_stage.closed_at = (
         EditionStage.objects.filter(pk=assignment.edition_stage_id).values_list("closed_at", flat=True).first()
@@ -209,6 +242,9 @@ def sheet_save(*, assignment: Assignment, by, scores: dict, request=None) -> Sco
     template = assignment.edition_stage.score_sheet
     if template is None:
         raise ValidationError(_("This stage has no score sheet."))
+    reason = sheet_applicability_problem(template=template, rulebook=assignment.edition_stage.edition.rulebook)
+    if reason:
+        raise ValidationError(reason)
     items = {item.pk: item for item in ScoreItem.objects.filter(template=template)}
     parsed, errors = {}, []
     for key, entry in scores.items():
@@ -246,7 +282,11 @@ def sheet_save(*, assignment: Assignment, by, scores: dict, request=None) -> Sco
                 defaults={"points": points, "strengths": strengths, "opportunities": opportunities},
             )
         sheet.total = sum((s.points for s in sheet.scores.all() if s.points is not None), Decimal(0))
-        sheet.save(update_fields=["total", "updated_at"])
+        fields = ["total", "updated_at"]
+        if comments is not None:
+            sheet.comments = comments.strip()
+            fields.append("comments")
+        sheet.save(update_fields=fields)
     return sheet
 
 
@@ -254,7 +294,9 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
     """Submit a complete sheet; it is locked afterwards.
 
     Refuses, naming them, items without points and (where the sheet asks for them) categories without
-    strengths and opportunities for improvement; and outside the stage's window (``sheet_window``: a closed or
+    strengths and opportunities for improvement, and a sheet without the written comments its template requires
+    (national art. 19, 20, citing the stage's article); a sheet the rulebook does not use or whose points are an
+    unconfirmed office value; and outside the stage's window (``sheet_window``: a closed or
     not yet open stage, an on-site review before the visit, an oral defence before the session).
     Side effects: locks the stage row; transition to SUBMITTED, audit row; a sheet submitted after the due date
     (still accepted until the stage is closed) adds a "late sheet" entry to the expert's credit record.
@@ -266,7 +308,9 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
         # The stage's row lock queues a submission behind the office closing the stage (and the other way
         # round), so no sheet comes in after the close has counted them.
         edition_stage = (
-            EditionStage.objects.select_for_update().select_related("stage").get(pk=assignment.edition_stage_id)
+            EditionStage.objects.select_for_update(of=("self",))
+            .select_related("stage", "edition__rulebook", "edition__scheme")
+            .get(pk=assignment.edition_stage_id)
         )
         assignment.edition_stage = edition_stage
         window = sheet_window(assignment=assignment)
@@ -275,6 +319,9 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
         sheet = ScoreSheet.objects.select_for_update().select_related("template").get(pk=sheet.pk)
         if sheet.state != SheetState.DRAFT:
             raise ValidationError(_("This score sheet has been submitted and is locked."))
+        reason = sheet_applicability_problem(template=sheet.template, rulebook=edition_stage.edition.rulebook)
+        if reason:
+            raise ValidationError(reason)
         items = list(ScoreItem.objects.filter(template=sheet.template).order_by("position"))
         parents = {item.parent_id for item in items if item.parent_id}
         given = {score.item_id: score for score in sheet.scores.all()}
@@ -302,6 +349,9 @@ def sheet_submit(*, sheet: ScoreSheet, by, request=None) -> ScoreSheet:
                     _("Write the strengths and the opportunities for improvement of: %(items)s.")
                     % {"items": "、".join(bare)}
                 )
+        comments_problem = _comments_problem(sheet, edition_stage)
+        if comments_problem:
+            errors.append(comments_problem)
         if errors:
             raise ValidationError(errors)
         sheet.submit()

@@ -40,8 +40,10 @@ from .models import (
     GateRecord,
     ReviewBody,
     ReviewBodyMember,
+    ReviewRules,
     ScoreItem,
     SiteVisit,
+    Undertaking,
 )
 from .results import _leads_a_body as leads_a_body  # the service's own test of standing, so page and service agree
 
@@ -788,7 +790,7 @@ def edition_review_bodies(*, edition: Edition) -> QuerySet[ReviewBody]:
     """The review bodies of the edition with their members and experts (two queries, whatever their number)."""
     return (
         ReviewBody.objects.filter(edition=edition)
-        .select_related("confirmed_by", "edition__rulebook", "edition__scheme")
+        .select_related("confirmed_by", "approval_recorded_by", "edition__rulebook", "edition__scheme")
         .prefetch_related(Prefetch("members", queryset=ReviewBodyMember.objects.select_related("expert")))
         .order_by("kind", "name", "pk")
     )
@@ -802,3 +804,30 @@ def review_body_for_office(*, edition: Edition, pk) -> ReviewBody:
 def expert_for_body(*, pk) -> ExpertProfile:
     """Expert `pk` of the pool (whether the expert may sit on a body is the service's question); else 404."""
     return get_object_or_404(ExpertProfile, pk=pk)
+
+
+def undertaking_edition(*, user, pk: int) -> Edition | None:
+    """Edition `pk` if `user` reviews in it: a live assignment of theirs as an expert, or a stage their agency
+    runs; else None (the page is a 404)."""
+    in_review = Q(review_stages__assignments__expert__user=user, review_stages__assignments__withdrawn_at__isnull=True)
+    if getattr(user, "agency_id", None) is not None:
+        in_review |= Q(review_stages__run_by_id=user.agency_id)
+    return Edition.objects.select_related("scheme", "rulebook").filter(in_review, pk=pk).distinct().first()
+
+
+def undertakings_signed(*, user, edition_ids) -> set[int]:
+    """The editions among `edition_ids` whose undertaking `user` has signed (one query)."""
+    return set(Undertaking.objects.filter(user=user, edition_id__in=edition_ids).values_list("edition_id", flat=True))
+
+
+def rulebooks_asking_undertaking(*, rulebook_ids) -> dict[int, str]:
+    """The rulebooks among `rulebook_ids` that ask for an undertaking, with its article (one query)."""
+    return dict(
+        ReviewRules.objects.filter(rulebook_id__in=rulebook_ids)
+        .exclude(undertaking_text="")
+        .values_list("rulebook_id", "undertaking_article")
+    )
+
+
+def undertaking_signed(*, user, edition: Edition) -> Undertaking | None:
+    return Undertaking.objects.filter(edition=edition, user=user).first()

@@ -16,7 +16,7 @@ from accounts.models import District, Organisation, User
 from accounts.rules import has_any_role, is_office
 from accounts.services import audit_record
 
-from .enums import BARRING_KINDS, CreditRecordKind, TieKind
+from .enums import BARRING_KINDS, CreditRecordKind, RemovalBodyKind, TieKind
 from .models import ExpertCreditRecord, ExpertProfile, ExpertTie
 
 
@@ -86,7 +86,7 @@ def expert_register(
 
 
 def expert_credit_record_add(
-    *, expert: ExpertProfile, kind: str, note: str, article: str = "", by: User, request=None
+    *, expert: ExpertProfile, kind: str, note: str, article: str = "", by: User, edition=None, request=None
 ) -> ExpertCreditRecord:
     """Append an entry to the expert's credit record. Office staff only.
 
@@ -94,10 +94,17 @@ def expert_credit_record_add(
     and ``reviews.selectors.experts_assignable`` leaves them out for good: an expert removed for misconduct is not
     engaged again (Zibo art. 21, Weihai art. 25, Linyi art. 26).
 
+    A removal in an edition (`edition` given) is recorded as the decision of the body its rulebook names
+    (``ReviewRules.removal_body`` and ``removal_article``, which replace a typed article): Zibo art. 21 the
+    supervision group, Weihai art. 25 the office, Linyi art. 26 the review committee — for Linyi the edition's
+    acting committee (``reviews.bodies.acting_committee``: confirmed, odd, approved), refused without one.
+
     Side effects: inserts the ExpertCreditRecord (append-only) and a CREATE audit row; for a barring entry, locks
     the expert row, saves ``available=False`` (also on the instance passed in) and appends an UPDATE audit row. A
     refusal appends a PERMISSION_REFUSED audit row.
     """
+    from .bodies import acting_committee, review_rules
+
     if not is_office(by):
         _refuse(by, expert, "only office staff write experts' credit records", request)
     if kind not in CreditRecordKind.values:
@@ -105,12 +112,33 @@ def expert_credit_record_add(
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Write what happened."))
+    article = (article or "").strip()
+    decided_by, committee = "", None
+    if edition is not None and kind in BARRING_KINDS:
+        rules = review_rules(edition.rulebook)
+        if rules.removal_body:
+            decided_by, article = rules.removal_body, rules.removal_article
+        if rules.removal_body_kind == RemovalBodyKind.REVIEW_COMMITTEE:
+            committee = acting_committee(edition)
     with transaction.atomic():
         locked = ExpertProfile.objects.select_for_update().get(pk=expert.pk)
         record = ExpertCreditRecord.objects.create(
-            expert=locked, kind=kind, note=note, article=(article or "").strip(), recorded_by=by
+            expert=locked,
+            kind=kind,
+            note=note,
+            article=article,
+            edition=edition,
+            decided_by=decided_by,
+            committee=committee,
+            recorded_by=by,
         )
-        audit_record(action=AuditAction.CREATE, actor=by, obj=record, detail=record.article, request=request)
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=by,
+            obj=record,
+            detail=f"{record.article} {decided_by}".strip(),
+            request=request,
+        )
         if kind in BARRING_KINDS:
             was_available = locked.available
             locked.available = False

@@ -49,6 +49,13 @@ def edition_stage_create(
         raise ValidationError(
             {"score_sheet": _("The result of this stage is recorded, not scored on a sheet: leave the sheet empty.")}
         )
+    if score_sheet is not None and not score_sheet.rulebooks.filter(pk=edition.rulebook_id).exists():
+        raise ValidationError(
+            {
+                "score_sheet": _("The score sheet “%(sheet)s” is not one that %(rulebook)s uses; choose another.")
+                % {"sheet": score_sheet.name, "rulebook": edition.rulebook.title}
+            }
+        )
     edition_stage = EditionStage(
         edition=edition,
         stage=stage,

@@ -83,4 +83,11 @@ urlpatterns += [
         name="body_member_remove",
     ),
     path("editions/<int:edition_id>/bodies/<int:pk>/confirm/", review_bodies.body_confirm_view, name="body_confirm"),
+    path("editions/<int:edition_id>/bodies/<int:pk>/approval/", review_bodies.body_approval_view, name="body_approval"),
+]
+
+from .views import undertaking as review_undertaking  # noqa: E402 - appended block of the undertaking page
+
+urlpatterns += [
+    path("editions/<int:edition_id>/undertaking/", review_undertaking.undertaking, name="undertaking"),
 ]

@@ -11,8 +11,8 @@ from .models import CaseTrigger, RevocationCase, RevocationGround, RevocationPro
 
 @admin.register(RevocationGround)
 class RevocationGroundAdmin(AuditedModelAdmin):
-    list_display = ("rulebook", "category", "article", "number", "text", "is_active")
-    list_filter = ("rulebook__scheme", "category", "is_active")
+    list_display = ("rulebook", "category", "citation", "text", "periodic_evaluation", "is_active")
+    list_filter = ("rulebook__scheme", "category", "periodic_evaluation", "is_active")
     search_fields = ("text", "article")
     ordering = ("rulebook", "category", "article", "number")
 

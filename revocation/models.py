@@ -63,7 +63,18 @@ class RevocationGround(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     article = models.CharField(_("article"), max_length=40)
     number = models.PositiveSmallIntegerField(_("item"), help_text=_("The item's number within the article."))
+    citation = models.CharField(
+        _("citation"),
+        max_length=60,
+        default="",
+        help_text=_("The article and item as the rulebook's own text numbers them, e.g. 第二十七条第（三）项."),
+    )
     text = models.CharField(_("wording"), max_length=400)
+    periodic_evaluation = models.BooleanField(
+        _("ground of a failed periodic evaluation"),
+        default=False,
+        help_text=_("A holder who fails a periodic evaluation round is proposed for revocation on this ground."),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -76,11 +87,6 @@ class RevocationGround(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citation} {self.text}"
-
-    @property
-    def citation(self) -> str:
-        """ "第二十七条第（三）项" style: the article and the item number."""
-        return f"{self.article}（{self.number}）"
 
 
 class CaseTrigger(models.Model):
@@ -315,6 +321,24 @@ class RecoveryItem(models.Model):
     article = models.CharField(_("article"), max_length=40, blank=True)
     amount_issued = models.DecimalField(
         _("amount issued (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amount_used = models.DecimalField(
+        _("amount used as required (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Recorded as used for the purposes the rulebook lists, when the revocation was decided."),
+    )
+    amount_due = models.DecimalField(
+        _("amount to recover (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The amount issued less the amount used as required: only money not used as required is taken back."
+        ),
     )
     amount_recovered = models.DecimalField(
         _("amount recovered (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True

@@ -19,6 +19,7 @@ from applications.enums import ApplicationState
 from applications.models import Application
 from applications.services import record_transition
 from applications.uploads import check_upload
+from awards.confirmations import REVOCATION_PROCEDURE, require_confirmed
 from awards.enums import Category
 from awards.models import AwardItem
 
@@ -87,6 +88,12 @@ def procedure_for(rulebook) -> tuple[str, str]:
         return procedure.proposing_body, procedure.deciding_body
     scheme = rulebook.scheme
     return scheme.office or scheme.organiser, scheme.organiser
+
+
+def _require_procedure(rulebook) -> None:
+    """A rulebook that leaves its revocation procedure to separate rules (Zibo 第二十九条: 撤销办法另行制定) runs no
+    step of a case until the office has confirmed the procedure the portal carries (awards.confirmations)."""
+    require_confirmed(rulebook, REVOCATION_PROCEDURE)
 
 
 def _check_ground(ground: RevocationGround | None, application: Application) -> None:
@@ -269,6 +276,7 @@ def _step(*, case, by, request, what: str, source_states, apply, body_of, commen
     _require_office(by, case, request, what)
     with transaction.atomic():
         case = _locked_case(case)
+        _require_procedure(case.application.edition.rulebook)
         if case.state not in source_states:
             raise ValidationError(
                 _("The case is %(state)s; this step is not possible now.") % {"state": case.get_state_display()}
@@ -403,6 +411,7 @@ def case_revoke(
         check_upload(document)
     with transaction.atomic():
         case = _locked_case(case)
+        _require_procedure(case.application.edition.rulebook)
         if case.state != C.PROPOSED:
             raise ValidationError(_("Only a proposed revocation can be decided."))
         application = _locked_application(case.application)
@@ -444,6 +453,10 @@ def case_revoke(
 
 
 def _open_recovery(*, case: RevocationCase, application: Application, by) -> list[RecoveryItem]:
+    """One item per award item the rulebook takes back, citing the article the revocation rests on (Weihai
+    第二十七条 for units, 第二十八条 for individuals: 收回奖牌/证书和未按要求使用的奖励资金). Of the award money only
+    what was not recorded as used for the rulebook's listed purposes is due."""
+    from decisions.items import money_used_as_required
     from decisions.models import IssuedItem
 
     issued = {item.kind: item for item in IssuedItem.objects.filter(application=application)}
@@ -452,13 +465,17 @@ def _open_recovery(*, case: RevocationCase, application: Application, by) -> lis
         rulebook_id=application.edition.rulebook_id, category=application.category, recovered_on_revocation=True
     ):
         record = issued.get(award_item.kind)
+        values = {"amount_issued": record.amount if record is not None else None}
+        if record is not None and record.amount is not None:
+            used = money_used_as_required(record)
+            values.update(amount_used=used, amount_due=max(record.amount - used, 0))
         items.append(
             RecoveryItem.objects.create(
                 case=case,
                 kind=award_item.kind,
-                article=award_item.article,
-                amount_issued=record.amount if record is not None else None,
+                article=case.ground.article if case.ground is not None else award_item.article,
                 updated_by=by,
+                **values,
             )
         )
     return items
@@ -487,6 +504,7 @@ def case_dismiss(
         check_upload(document)
     with transaction.atomic():
         case = _locked_case(case)
+        _require_procedure(case.application.edition.rulebook)
         if case.state not in DISMISSABLE_STATES:
             raise ValidationError(_("This case has already been decided."))
         from_state = case.state
@@ -545,6 +563,10 @@ def recovery_update(
             errors["done_on"] = _("The date cannot be in the future.")
     if state == RecoveryState.RECOVERED and item.kind == "award_money" and amount_recovered is None:
         errors["amount_recovered"] = _("Enter the amount recovered.")
+    if amount_recovered is not None and item.amount_due is not None and amount_recovered > item.amount_due:
+        errors["amount_recovered"] = _(
+            "Only the money not used as required is recovered: at most %(due)s yuan (%(article)s)."
+        ) % {"due": item.amount_due, "article": item.article}
     if state == RecoveryState.WAIVED and not note:
         errors["note"] = _("Say why the item is not recovered.")
     if errors:

@@ -14,6 +14,7 @@ from accounts.listing import paginate
 from accounts.ratelimit import over_limit
 from accounts.rules import role_required
 from accounts.services import audit_record
+from awards.confirmations import REVOCATION_PROCEDURE, problem
 
 from . import selectors, services
 from .enums import CaseState
@@ -186,6 +187,8 @@ def _case_page(request, case, **forms):
             for item in case.recovery.all()
         ],
         "procedure": services.procedure_for(case.application.edition.rulebook),
+        # Zibo 第二十九条: a procedure left to separate rules is refused until the office confirms it.
+        "procedure_problem": problem(case.application.edition.rulebook, REVOCATION_PROCEDURE),
     }
     context.update(forms)
     return render(request, "revocation/case.html", context, status=400 if forms else 200)

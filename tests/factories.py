@@ -43,3 +43,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.groups.set(Group.objects.filter(name__in=[str(r) for r in extracted]))
             self.__dict__.pop("_role_names", None)
+
+
+def confirm_office_values(rulebook, *, by=None, basis="测试：办公室已确认") -> int:
+    """Mark every office-set value of `rulebook` (a Rulebook, or a scheme code for its newest rulebook) as
+    confirmed, as a test's office would on the office-set values page; returns how many were confirmed."""
+    from django.utils import timezone
+
+    from awards.models import OfficeSetValue, Rulebook
+
+    if isinstance(rulebook, str):
+        rulebook = Rulebook.objects.filter(scheme__code=rulebook).order_by("-valid_from").first()
+    return OfficeSetValue.objects.filter(rulebook=rulebook, confirmed_at__isnull=True).update(
+        basis=basis, confirmed_by=by, confirmed_at=timezone.now()
+    )

@@ -2,6 +2,8 @@
 groups with their leaders (national art. 14), seats the experts, and confirms the composition the rulebook asks
 for. Thin: each action calls its service in reviews.bodies."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -12,7 +14,15 @@ from accounts.enums import Role
 from accounts.rules import has_any_role, role_required
 
 from .. import selectors
-from ..bodies import body_composition_problems, body_confirm, body_create, body_member_add, body_member_remove
+from ..bodies import (
+    body_approval_record,
+    body_composition_problems,
+    body_confirm,
+    body_create,
+    body_member_add,
+    body_member_remove,
+    review_rules,
+)
 from ..enums import BODY_ROLES, MemberRole, ReviewBodyKind
 
 
@@ -25,12 +35,16 @@ def _flash(request, error: ValidationError) -> None:
 @require_GET
 def bodies(request, edition_id: int):
     edition = selectors.edition_for_office(pk=edition_id)
+    rules = review_rules(edition.rulebook)  # one query, for every body
     rows = [
         {
             "body": body,
             "members": list(body.members.all()),
             "roles": [MemberRole(role) for role in MemberRole.values if role in BODY_ROLES[ReviewBodyKind(body.kind)]],
             "problems": [] if body.confirmed_at else body_composition_problems(body),
+            "approval": rules
+            if body.kind == ReviewBodyKind.REVIEW_COMMITTEE and rules.committee_approved_by
+            else None,
         }
         for body in selectors.edition_review_bodies(edition=edition)
     ]
@@ -114,4 +128,30 @@ def body_confirm_view(request, edition_id: int, pk: int):
         _flash(request, error)
     else:
         messages.success(request, _("The composition of %(body)s is confirmed.") % {"body": body.name})
+    return redirect("reviews:bodies", edition_id=edition.pk)
+
+
+@role_required(Role.OFFICE_STAFF)
+@require_POST
+def body_approval_view(request, edition_id: int, pk: int):
+    edition = selectors.edition_for_office(pk=edition_id)
+    body = selectors.review_body_for_office(edition=edition, pk=pk)
+    raw = request.POST.get("approved_on", "")
+    try:
+        approved_on = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        messages.error(request, _("Give the date of the approval."))
+        return redirect("reviews:bodies", edition_id=edition.pk)
+    try:
+        body_approval_record(
+            body=body,
+            approved_on=approved_on,
+            document=request.POST.get("document", "")[:200],
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The approval of %(body)s is recorded.") % {"body": body.name})
     return redirect("reviews:bodies", edition_id=edition.pk)

@@ -37,6 +37,7 @@ from ..forms import (
 from ..models import Assignment, EditionStage, ExpertProfile
 from ..results import consensus_record, stage_results
 from ._common import CONFLICTED, SCORING, SUBMITTED, TO_DECLARE, _declaration, _errors, _hidden, _sheet
+from .undertaking import gate as undertaking_gate
 
 # --- reads, scoped to the expert who asks (reviews.selectors); what is not the user's is an audited 404 ---------
 
@@ -93,8 +94,17 @@ def queue(request):
     led = select.editions_led_by(
         user=request.user, edition_ids={group["stage"].edition_id for group in groups.values()}
     )
+    # The editions whose undertaking of confidentiality is still to sign (two queries).
+    signed = select.undertakings_signed(user=request.user, edition_ids={g["stage"].edition_id for g in groups.values()})
+    asking = select.rulebooks_asking_undertaking(
+        rulebook_ids={group["stage"].edition.rulebook_id for group in groups.values()}
+    )
     for group in groups.values():
         group["leads"] = group["stage"].edition_id in led
+        edition = group["stage"].edition
+        group["undertaking_article"] = (
+            asking.get(edition.rulebook_id, "") if edition.pk not in signed else ""
+        )
     return render(request, "reviews/queue.html", {"groups": list(groups.values())})
 
 
@@ -146,6 +156,8 @@ def declare(request, pk: int):
 @require_GET
 def application(request, pk: int):
     application = _openable_application(request, pk)
+    if blocked := undertaking_gate(request, application.edition):
+        return blocked
     assignments = [
         a
         for a in select.expert_assignments(user=request.user, application=application)
@@ -172,6 +184,8 @@ def file_download(request, pk: int):
     file = select.expert_file(user=request.user, pk=pk)
     if file is None:
         _hidden(request, f"applications.ApplicationFile #{pk} is not open to the expert")
+    if blocked := undertaking_gate(request, file.application.edition):
+        return blocked
     try:
         handle = file.file.open("rb")
     except FileNotFoundError:
@@ -212,6 +226,8 @@ def _others(request, assignment) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def sheet(request, pk: int):
     assignment = _sheet_assignment(request, pk)
+    if blocked := undertaking_gate(request, assignment.edition_stage.edition):
+        return blocked
     template = assignment.edition_stage.score_sheet
     if template is None:
         return render(request, "reviews/sheet.html", {"assignment": assignment, "template": None})
@@ -228,6 +244,7 @@ def sheet(request, pk: int):
         categories=categories,
         scores=scores,
         locked=locked,
+        comments=sheet.comments if sheet is not None else "",
     )
     errors: list[str] = []
     total = sheet.total if sheet is not None else Decimal(0)
@@ -235,7 +252,13 @@ def sheet(request, pk: int):
         submitting = request.POST.get("action") == "submit"
         saved = False
         try:
-            sheet = scoring.sheet_save(assignment=assignment, by=request.user, scores=form.scores(), request=request)
+            sheet = scoring.sheet_save(
+                assignment=assignment,
+                by=request.user,
+                scores=form.scores(),
+                comments=form.comments(),
+                request=request,
+            )
             saved, total = True, sheet.total
             if submitting:
                 scoring.sheet_submit(sheet=sheet, by=request.user, request=request)

@@ -198,6 +198,7 @@ def expert_credit_add(request, pk):
             kind=form.cleaned_data["kind"],
             note=form.cleaned_data["note"],
             article=form.cleaned_data["article"],
+            edition=form.cleaned_data.get("edition"),
             by=request.user,
             request=request,
         )

@@ -54,6 +54,7 @@ from ..results import stage_results
 from ..selectors import experts_assignable
 from ..stages import edition_stage_create
 from ._common import RECORD_PAGES, _declaration, _errors, _sheet
+from .undertaking import gate as undertaking_gate
 
 # --- the office ------------------------------------------------------------------------------------------
 
@@ -151,7 +152,13 @@ def _assignable_stage(request, pk: int) -> EditionStage:
 @role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)
 @require_GET
 def board(request, pk: int):
-    return _board(request, _assignable_stage(request, pk))
+    edition_stage = _assignable_stage(request, pk)
+    # The agency's staff see the applicants once they have signed the undertaking (Linyi art. 24 and the like).
+    if not has_any_role(request.user, Role.OFFICE_STAFF) and (
+        blocked := undertaking_gate(request, edition_stage.edition)
+    ):
+        return blocked
+    return _board(request, edition_stage)
 
 
 @role_required(Role.OFFICE_STAFF, Role.AGENCY_STAFF)

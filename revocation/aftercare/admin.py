@@ -3,12 +3,17 @@ are run from the portal's own pages, which go through the services; the admin on
 
 from django.contrib import admin
 
-from .models import EvaluationRound, SharingEvent, SupervisionGroup, SupervisionRule
+from .models import EvaluationRound, SharingEvent, StaffRemovalRule, SupervisionGroup, SupervisionRule
 
 
 @admin.register(SupervisionRule)
 class SupervisionRuleAdmin(admin.ModelAdmin):
     list_display = ("rulebook", "rotation_numerator", "rotation_denominator", "rotation_article", "misconduct_article")
+
+
+@admin.register(StaffRemovalRule)
+class StaffRemovalRuleAdmin(admin.ModelAdmin):
+    list_display = ("rulebook", "body_kind", "body", "staff", "article")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -35,9 +35,26 @@ class MemberKind(models.TextChoices):
 
 
 class MisconductDecision(models.TextChoices):
-    PENDING = "pending", _("Awaiting the office's decision")
+    PENDING = "pending", _("Awaiting the decision")
     REMOVED = "removed", _("Removed from review work")
     NO_ACTION = "no_action", _("No action")
+
+
+class StaffKind(models.TextChoices):
+    """Who may be removed from the selection or review work (Zibo art. 21: 选树工作人员; Weihai art. 25, Linyi art. 26:
+    评审工作人员): the experts, the staff of the third-party agency and the office's own staff."""
+
+    EXPERT = "expert", _("Expert")
+    AGENCY_STAFF = "agency_staff", _("Staff of the third-party agency")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+
+
+class RemovalBody(models.TextChoices):
+    """Which body a rulebook has remove misbehaving staff."""
+
+    SUPERVISION_GROUP = "supervision_group", _("Supervision group")
+    REVIEW_COMMITTEE = "review_committee", _("Review committee")
+    OFFICE = "office", _("Award office")
 
 
 class Attendance(models.TextChoices):

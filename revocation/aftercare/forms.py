@@ -8,7 +8,7 @@ from applications.forms import PortalForm
 from awards.models import Scheme
 from reviews.models import ExpertProfile
 
-from .enums import Attendance, EvaluationCriterion, MemberKind
+from .enums import Attendance, EvaluationCriterion, MemberKind, StaffKind
 
 
 def _date_input() -> forms.DateInput:
@@ -110,7 +110,19 @@ class AnswerForm(PortalForm):
 
 
 class MisconductForm(PortalForm):
-    expert = forms.ModelChoiceField(label=_("Expert"), queryset=ExpertProfile.objects.order_by("full_name"))
+    """Who the report is about: an expert of the pool, or the agency's or the office's staff by name."""
+
+    staff_kind = forms.ChoiceField(label=_("Who"), choices=StaffKind.choices, initial=StaffKind.EXPERT)
+    expert = forms.ModelChoiceField(
+        label=_("Expert"),
+        queryset=ExpertProfile.objects.order_by("full_name"),
+        required=False,
+        help_text=_("For an expert."),
+    )
+    staff_name = forms.CharField(
+        label=_("Name"), max_length=60, required=False, help_text=_("For the agency's or the office's staff.")
+    )
+    staff_organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
@@ -118,6 +130,39 @@ class MisconductDecisionForm(PortalForm):
     DECISIONS = (("remove", _("Remove from review work")), ("no_action", _("No action")))
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    referred_to = forms.CharField(
+        label=_("Referred to"),
+        max_length=200,
+        required=False,
+        help_text=_("On removal: the competent department or employer asked to deal with the person."),
+    )
+    referred_on = forms.DateField(label=_("Referred on"), required=False, widget=_date_input())
+
+
+class StaffRemovalForm(MisconductForm):
+    """A removal decided by the body the rulebook names (Weihai: the office; Linyi: the review committee)."""
+
+    note = forms.CharField(label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    referred_to = forms.CharField(
+        label=_("Referred to"),
+        max_length=200,
+        help_text=_("The competent department or employer asked to deal with the person."),
+    )
+    referred_on = forms.DateField(label=_("Referred on"), required=False, widget=_date_input())
+
+    field_order = ["edition", "staff_kind", "expert", "staff_name", "staff_organisation", "text", "note"]
+
+    def __init__(self, *args, editions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"] = EditionRuleChoiceField(label=_("Edition"), queryset=editions)
+        self.order_fields(self.field_order)
+        self.style()
+
+
+class EditionRuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        rule = obj.rulebook.staff_removal_rule
+        return f"{obj.scheme.short_name} {obj.title} · {rule.body}（{rule.article}）"
 
 
 class EventForm(PortalForm):

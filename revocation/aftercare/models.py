@@ -19,6 +19,8 @@ from .enums import (
     EvaluationState,
     MemberKind,
     MisconductDecision,
+    RemovalBody,
+    StaffKind,
 )
 
 E = EvaluationState
@@ -288,25 +290,67 @@ class SupervisionOpinion(models.Model):
         return self.answered_at is not None
 
 
-class MisconductReport(models.Model):
-    """A member's report that someone doing review work abused their position (Zibo art. 21); the office decides
-    whether the expert is removed from review work."""
+class StaffRemovalRule(models.Model):
+    """Which body of a rulebook removes selection or review staff who abused their position, neglected their duty or
+    favoured someone, and refers them to their employer: Zibo art. 21 the supervision group (选树监督小组), Weihai
+    art. 25 the office (市强市办), Linyi art. 26 the review committee (评审委)."""
 
-    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="misconduct_reports")
-    member = models.ForeignKey(SupervisionMember, on_delete=models.PROTECT, related_name="misconduct_reports")
-    expert = models.ForeignKey(
-        "reviews.ExpertProfile", verbose_name=_("expert"), on_delete=models.PROTECT, related_name="+"
+    rulebook = models.OneToOneField(
+        Rulebook, verbose_name=_("rulebook"), on_delete=models.CASCADE, related_name="staff_removal_rule"
     )
+    body_kind = models.CharField(_("body"), max_length=30, choices=RemovalBody.choices)
+    body = models.CharField(_("body as the rulebook names it"), max_length=60)
+    staff = models.CharField(_("staff as the rulebook names them"), max_length=60)
+    article = models.CharField(_("article"), max_length=40)
+
+    class Meta:
+        verbose_name = _("rule on removing staff")
+        verbose_name_plural = _("rules on removing staff")
+
+    def __str__(self) -> str:
+        return f"{self.rulebook}: {self.body} ({self.article})"
+
+
+class MisconductReport(models.Model):
+    """Misconduct by someone doing the selection or review work, and the decision of the body the rulebook names
+    (StaffRemovalRule) as the office records it: in Zibo a supervision-group member reports it and the group removes
+    (art. 21); in Weihai and Linyi the office records the removal by itself or by the review committee. A removal
+    is referred to the person's employer or competent department."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        SupervisionGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="misconduct_reports"
+    )
+    member = models.ForeignKey(
+        SupervisionMember, on_delete=models.PROTECT, null=True, blank=True, related_name="misconduct_reports"
+    )
+    staff_kind = models.CharField(_("who"), max_length=20, choices=StaffKind.choices, default=StaffKind.EXPERT)
+    expert = models.ForeignKey(
+        "reviews.ExpertProfile",
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    staff_name = models.CharField(_("name"), max_length=60, blank=True)
+    staff_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     text = models.TextField(_("what happened"))
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     decision = models.CharField(
         _("decision"), max_length=20, choices=MisconductDecision.choices, default=MisconductDecision.PENDING
     )
+    decided_by_body = models.CharField(_("decided by"), max_length=60, blank=True)
+    article = models.CharField(_("article"), max_length=40, blank=True)
     decision_note = models.TextField(_("reasons"), blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    referred_on = models.DateField(_("referred on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
+        verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -327,7 +371,11 @@ class MisconductReport(models.Model):
         ordering = ["filed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.expert} {self.filed_at:%Y-%m-%d}"
+        return f"{self.person_name} {self.filed_at:%Y-%m-%d}"
+
+    @property
+    def person_name(self) -> str:
+        return self.expert.full_name if self.expert_id else self.staff_name
 
 
 class SharingEvent(models.Model):

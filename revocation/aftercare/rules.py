@@ -63,45 +63,52 @@ def same_person(a, b) -> bool:
 
 @dataclass(frozen=True)
 class Rotation:
-    """The rotation of a group against the previous edition's: `rotated` of `total` members are new, `required`
-    must be (the share rounded up: "at least one third" of 10 is 4)."""
+    """A group's rotation against the previous edition's group. "每届轮换比例不少于三分之一" (Zibo art. 12) is a share
+    of the previous group that was replaced: `replaced` of its `previous_total` members are no longer in the new
+    group, `required` must be (the share rounded up: "at least one third" of 10 is 4). Members merely added do not
+    rotate anyone out: a group that keeps every previous member has replaced nobody."""
 
     total: int
-    rotated: int
+    replaced: int
     required: int
     previous_total: int | None  # None: no previous group to rotate from
     article: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.total > 0 and self.rotated >= self.required
+        return self.total > 0 and self.replaced >= self.required
 
     @property
     def continuing(self) -> int:
-        return self.total - self.rotated
+        """Previous members kept on."""
+        return (self.previous_total or 0) - self.replaced
+
+    @property
+    def added(self) -> int:
+        """Members who did not sit on the previous group."""
+        return self.total - self.continuing
 
 
 def required_rotated(total: int, numerator: int, denominator: int) -> int:
-    """The fewest new members among `total` for a share of at least numerator/denominator (exact integers)."""
+    """The fewest of `total` previous members to replace for a share of at least numerator/denominator (exact
+    integers)."""
     return -(-total * numerator // denominator)
 
 
 def rotation_check(members, previous_members, *, rule) -> Rotation:
-    """Compare a group's members with the previous edition's group. With no previous group every member is new;
-    with no rule in the rulebook nothing is required."""
+    """Compare a group's members with the previous edition's group: count the previous members who are not in the
+    new group. With no previous group there is nothing to replace; with no rule in the rulebook nothing is
+    required."""
     members = list(members)
     total = len(members)
+    article = rule.rotation_article if rule else ""
     if previous_members is None:
-        return Rotation(
-            total=total, rotated=total, required=0, previous_total=None, article=rule.rotation_article if rule else ""
-        )
+        return Rotation(total=total, replaced=0, required=0, previous_total=None, article=article)
     previous_members = list(previous_members)
-    rotated = sum(1 for m in members if not any(same_person(m, p) for p in previous_members))
-    required = required_rotated(total, rule.rotation_numerator, rule.rotation_denominator) if rule else 0
+    replaced = sum(1 for p in previous_members if not any(same_person(m, p) for m in members))
+    required = (
+        required_rotated(len(previous_members), rule.rotation_numerator, rule.rotation_denominator) if rule else 0
+    )
     return Rotation(
-        total=total,
-        rotated=rotated,
-        required=required,
-        previous_total=len(previous_members),
-        article=rule.rotation_article if rule else "",
+        total=total, replaced=replaced, required=required, previous_total=len(previous_members), article=article
     )

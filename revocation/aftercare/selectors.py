@@ -16,6 +16,7 @@ from .models import (
     MisconductReport,
     SharingEvent,
     SharingInvitation,
+    StaffRemovalRule,
     SupervisionGroup,
     SupervisionMember,
     SupervisionOpinion,
@@ -262,6 +263,34 @@ def previous_group(group) -> SupervisionGroup | None:
 
 def supervision_rule(edition) -> SupervisionRule | None:
     return SupervisionRule.objects.filter(rulebook_id=edition.rulebook_id).first()
+
+
+def staff_removal_rule(edition) -> StaffRemovalRule | None:
+    """Which body of the edition's rulebook removes misbehaving staff, under which article."""
+    return StaffRemovalRule.objects.filter(rulebook_id=edition.rulebook_id).first()
+
+
+def removals_for_office(user):
+    """Every misconduct report and removal, newest first, with what the page shows (one query per page)."""
+    if not is_office(user):
+        raise Http404
+    return MisconductReport.objects.select_related("edition__scheme", "expert", "member", "decided_by").order_by(
+        "-filed_at", "-id"
+    )
+
+
+def removal_editions():
+    """Editions whose rulebook has the office record removals directly (its body is not a supervision group)."""
+    from awards.models import Edition
+
+    from .enums import RemovalBody
+
+    return (
+        Edition.objects.filter(rulebook__staff_removal_rule__isnull=False)
+        .exclude(rulebook__staff_removal_rule__body_kind=RemovalBody.SUPERVISION_GROUP)
+        .select_related("scheme", "rulebook__staff_removal_rule")
+        .order_by("-year", "scheme__code")
+    )
 
 
 def group_rotation(group) -> tuple[Rotation, SupervisionGroup | None, list[SupervisionMember]]:

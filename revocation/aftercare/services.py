@@ -18,7 +18,7 @@ from applications.enums import ApplicationState
 from applications.uploads import check_upload
 from awards.models import Edition, Scheme
 
-from .enums import Attendance, EvaluationCriterion, EvaluationState, MisconductDecision
+from .enums import Attendance, EvaluationCriterion, EvaluationState, MisconductDecision, RemovalBody, StaffKind
 from .models import (
     CriterionAssessment,
     Evaluation,
@@ -26,15 +26,13 @@ from .models import (
     MisconductReport,
     SharingEvent,
     SharingInvitation,
+    StaffRemovalRule,
     SupervisionGroup,
     SupervisionMember,
     SupervisionOpinion,
 )
 from .rules import is_applicant_of, is_evaluator_of, is_office
-from .selectors import current_holders, group_rotation, supervision_rule
-
-# The article of the Zibo rules under which a failed evaluation revokes (the ground is looked up by it).
-PERIODIC_EVALUATION_ARTICLE = "第三十条"
+from .selectors import current_holders, group_rotation, staff_removal_rule
 
 
 def _refuse(by, obj, reason: str, request=None):
@@ -153,12 +151,13 @@ def evaluation_report_file(*, evaluation: Evaluation, text: str, uploaded=None, 
 
 
 def _periodic_evaluation_ground(application):
+    """The rulebook's ground for a failed periodic evaluation (Zibo 第三十条), found by its flag, not its number."""
     from revocation.models import RevocationGround
 
     return (
         RevocationGround.objects.filter(
             rulebook_id=application.edition.rulebook_id,
-            article=PERIODIC_EVALUATION_ARTICLE,
+            periodic_evaluation=True,
             category=application.category,
             is_active=True,
         )
@@ -321,14 +320,34 @@ def supervision_member_remove(*, member: SupervisionMember, by: User, request=No
 
 
 def rotation_message(rotation) -> str:
-    return _(
-        "%(rotated)d of %(total)d members rotated from the previous edition's group, at least %(required)d required."
-    ) % {"rotated": rotation.rotated, "total": rotation.total, "required": rotation.required}
+    """The counts of a rotation, citing the rulebook's article: previous members, how many were replaced, how many
+    must be. Members added to a group replace nobody."""
+    values = {
+        "replaced": rotation.replaced,
+        "previous": rotation.previous_total or 0,
+        "required": rotation.required,
+        "article": rotation.article,
+    }
+    if rotation.article:
+        return (
+            _(
+                "%(article)s: %(replaced)d of the previous edition's group's %(previous)d members were replaced, "
+                "at least %(required)d required (members added do not count as rotated)."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(replaced)d of the previous edition's group's %(previous)d members were replaced, at least "
+            "%(required)d required (members added do not count as rotated)."
+        )
+        % values
+    )
 
 
 def supervision_group_confirm(*, group: SupervisionGroup, by: User, request=None) -> SupervisionGroup:
-    """Confirm the group's membership once at least the rulebook's share of its members (Zibo art. 12: one third,
-    rounded up) were not members of the previous edition's group of the same scheme.
+    """Confirm the group's membership once at least the rulebook's share (Zibo art. 12: one third, rounded up) of
+    the previous edition's group of the same scheme was replaced, i.e. is no longer in this group.
 
     Side effects: sets confirmed_at and confirmed_by, an UPDATE audit row with the counts. Refuses, with the counts,
     a rotation short of the share; refuses an empty, confirmed or dissolved group.
@@ -352,7 +371,10 @@ def supervision_group_confirm(*, group: SupervisionGroup, by: User, request=None
             action=AuditAction.UPDATE,
             actor=by,
             obj=locked,
-            detail=f"confirmed: {rotation.rotated} of {rotation.total} rotated, {rotation.required} required",
+            detail=(
+                f"confirmed: {rotation.replaced} of {rotation.previous_total or 0} previous members replaced, "
+                f"{rotation.required} required"
+            ),
             request=request,
         )
     return locked
@@ -426,64 +448,199 @@ def supervision_opinion_answer(
     return opinion
 
 
-def misconduct_report_file(*, group: SupervisionGroup, expert, text: str, by: User, request=None) -> MisconductReport:
-    """A member reports misconduct by someone doing review work (Zibo art. 21).
+def _staff(staff_kind: str, expert, staff_name: str, staff_organisation: str) -> dict:
+    """The person a report is about: an expert of the pool, or anyone else doing the work, by name."""
+    if staff_kind not in StaffKind.values:
+        raise ValidationError(_("Choose who the report is about."))
+    staff_name, staff_organisation = (staff_name or "").strip(), (staff_organisation or "").strip()
+    if staff_kind == StaffKind.EXPERT:
+        if expert is None:
+            raise ValidationError(_("Choose the expert."))
+        return {"staff_kind": staff_kind, "expert": expert, "staff_name": "", "staff_organisation": ""}
+    if not staff_name:
+        raise ValidationError(_("Give the name of the person the report is about."))
+    return {
+        "staff_kind": staff_kind,
+        "expert": None,
+        "staff_name": staff_name[:60],
+        "staff_organisation": staff_organisation[:200],
+    }
+
+
+def misconduct_report_file(
+    *,
+    group: SupervisionGroup,
+    text: str,
+    by: User,
+    staff_kind: str = StaffKind.EXPERT,
+    expert=None,
+    staff_name: str = "",
+    staff_organisation: str = "",
+    request=None,
+) -> MisconductReport:
+    """A member reports misconduct by anyone doing the selection work (Zibo art. 21: 选树工作人员 — an expert, the
+    third-party agency's staff or the office's staff).
 
     Side effects: inserts the report, a CREATE audit row. Refuses a non-member; a group not sitting takes nothing.
     """
     member = _sitting_member(group, by, request)
     text = _text(text, _("Write what happened."))
+    person = _staff(staff_kind, expert, staff_name, staff_organisation)
     with transaction.atomic():
         locked = _locked_group(group)
         if not locked.is_sitting:
             raise ValidationError(
                 _("The group is not sitting: it files nothing before it is confirmed or once dissolved.")
             )
-        report = MisconductReport.objects.create(group=locked, member=member, expert=expert, text=text)
-        audit_record(action=AuditAction.CREATE, actor=by, obj=report, detail=str(expert), request=request)
+        report = MisconductReport.objects.create(
+            edition=locked.edition, group=locked, member=member, text=text, **person
+        )
+        audit_record(action=AuditAction.CREATE, actor=by, obj=report, detail=report.person_name, request=request)
     return report
 
 
-def misconduct_report_decide(
-    *, report: MisconductReport, remove: bool, note: str, by: User, request=None
-) -> MisconductReport:
-    """The office decides on a misconduct report: remove the expert from review work, or take no action. Removal
-    goes on the expert's credit record as MISCONDUCT_REMOVAL (reviews.services.expert_credit_record_add), which
-    keeps them out of every later assignment.
+def _removal_rule(edition) -> StaffRemovalRule:
+    rule = staff_removal_rule(edition)
+    if rule is None:
+        raise ValidationError(
+            _("%(rulebook)s names no body that removes staff from the work.") % {"rulebook": edition.rulebook.title}
+        )
+    return rule
 
-    Side effects: saves the decision (once: a second decision is refused), an UPDATE audit row; on removal the
-    credit record, its audit rows and the expert's `available=False`, linked to the report.
-    """
+
+def _referral(referred_to: str, referred_on: date | None) -> tuple[str, date]:
+    referred_to = (referred_to or "").strip()
+    if not referred_to:
+        raise ValidationError(_("A removal is referred to the person's competent department or employer: name it."))
+    referred_on = referred_on or timezone.localdate()
+    if referred_on > timezone.localdate():
+        raise ValidationError(_("The referral cannot be dated in the future."))
+    return referred_to[:200], referred_on
+
+
+def _remove(report: MisconductReport, *, rule: StaffRemovalRule, note: str, referred_to, referred_on, by, request):
+    """Carry out a removal on a locked report: the expert's credit record (which bars them for good), the body,
+    the article and the referral."""
     from reviews.enums import CreditRecordKind
     from reviews.services import expert_credit_record_add
 
-    _require_office(by, report, "only office staff decide on misconduct reports", request)
+    if report.expert_id is not None:
+        report.credit_record = expert_credit_record_add(
+            expert=report.expert,
+            kind=CreditRecordKind.MISCONDUCT_REMOVAL,
+            note=f"{rule.body}：{note}",
+            article=rule.article,
+            by=by,
+            request=request,
+        )
+    report.decision = MisconductDecision.REMOVED
+    report.referred_to, report.referred_on = referred_to, referred_on
+
+
+def misconduct_report_decide(
+    *,
+    report: MisconductReport,
+    remove: bool,
+    note: str,
+    by: User,
+    referred_to: str = "",
+    referred_on: date | None = None,
+    request=None,
+) -> MisconductReport:
+    """Record the decision on a supervision-group report of the body the rulebook names (Zibo art. 21: the
+    supervision group removes the person and refers them to their competent department or employer). The office
+    records it, from the group's decision. Removal of an expert goes on their credit record as MISCONDUCT_REMOVAL
+    (reviews.services.expert_credit_record_add), which keeps them out of every later assignment.
+
+    Side effects: saves the decision with the body and the article (once: a second decision is refused), the
+    referral on removal, an UPDATE audit row; on removal of an expert the credit record, its audit rows and the
+    expert's `available=False`, linked to the report. A removal without the referral is refused.
+    """
+    _require_office(by, report, "only office staff record decisions on misconduct reports", request)
     note = _text(note, _("Give the reasons for the decision."))
+    if remove:
+        referred_to, referred_on = _referral(referred_to, referred_on)
     with transaction.atomic():
         locked = (
             MisconductReport.objects.select_for_update(of=("self",))
-            .select_related("expert", "group__edition")
+            .select_related("expert", "edition__rulebook")
             .get(pk=report.pk)
         )
         if locked.decision != MisconductDecision.PENDING:
             raise ValidationError(_("This report has already been decided."))
+        rule = _removal_rule(locked.edition)
         if remove:
-            rule = supervision_rule(locked.group.edition)
-            locked.credit_record = expert_credit_record_add(
-                expert=locked.expert,
-                kind=CreditRecordKind.MISCONDUCT_REMOVAL,
-                note=note,
-                article=rule.misconduct_article if rule else "",
-                by=by,
-                request=request,
+            _remove(
+                locked, rule=rule, note=note, referred_to=referred_to, referred_on=referred_on, by=by, request=request
             )
-        locked.decision = MisconductDecision.REMOVED if remove else MisconductDecision.NO_ACTION
+        else:
+            locked.decision = MisconductDecision.NO_ACTION
+        locked.decided_by_body = rule.body
+        locked.article = rule.article
         locked.decision_note = note
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.save()
-        audit_record(action=AuditAction.UPDATE, actor=by, obj=locked, detail=locked.decision, request=request)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=by,
+            obj=locked,
+            detail=f"{locked.decision} by {rule.body} ({rule.article})",
+            request=request,
+        )
     return locked
+
+
+def staff_removal_record(
+    *,
+    edition: Edition,
+    text: str,
+    note: str,
+    referred_to: str,
+    by: User,
+    staff_kind: str = StaffKind.EXPERT,
+    expert=None,
+    staff_name: str = "",
+    staff_organisation: str = "",
+    referred_on: date | None = None,
+    request=None,
+) -> MisconductReport:
+    """Record a removal from the review work decided by the body the edition's rulebook names, where that body is
+    not a supervision group: Weihai art. 25 the office itself, Linyi art. 26 the review committee (评审委), whose
+    decision the office records. In Zibo the supervision group reports (art. 21): its report goes through
+    misconduct_report_file and misconduct_report_decide, and is refused here.
+
+    Side effects: inserts the report already decided (REMOVED, with the body, the article and the referral), a
+    CREATE audit row; for an expert the credit record that bars them (reviews.services.expert_credit_record_add).
+    """
+    _require_office(by, edition, "only office staff record removals from the review work", request)
+    text = _text(text, _("Write what happened."))
+    note = _text(note, _("Give the reasons for the decision."))
+    person = _staff(staff_kind, expert, staff_name, staff_organisation)
+    referred_to, referred_on = _referral(referred_to, referred_on)
+    rule = _removal_rule(edition)
+    if rule.body_kind == RemovalBody.SUPERVISION_GROUP:
+        raise ValidationError(
+            _("Under %(article)s the %(body)s reports misconduct and removes the person: file it through the group.")
+            % {"article": rule.article, "body": rule.body}
+        )
+    with transaction.atomic():
+        report = MisconductReport(edition=edition, text=text, **person)
+        _remove(report, rule=rule, note=note, referred_to=referred_to, referred_on=referred_on, by=by, request=request)
+        report.decided_by_body = rule.body
+        report.article = rule.article
+        report.decision_note = note
+        report.decided_at = timezone.now()
+        report.decided_by = by
+        report.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=by,
+            obj=report,
+            detail=f"removed by {rule.body} ({rule.article}): {report.person_name}",
+            request=request,
+        )
+    return report
 
 
 # --- experience-sharing events --------------------------------------------------------------------------------

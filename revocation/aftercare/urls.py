@@ -23,6 +23,7 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("opinions/<int:pk>/answer/", views.opinion_answer, name="opinion_answer"),
     path("misconduct/<int:pk>/decide/", views.misconduct_decide, name="misconduct_decide"),
+    path("removals/", views.removals, name="removals"),
     path("events/", views.events, name="events"),
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("invitations/<int:pk>/attendance/", views.attendance, name="attendance"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.enums import AuditAction, Role
+from accounts.listing import paginate
 from accounts.rules import role_required
 from accounts.services import audit_record
 
@@ -30,8 +31,11 @@ from .forms import (
     OpinionForm,
     RoundLaunchForm,
     SelfReportForm,
+    StaffRemovalForm,
 )
 from .rules import is_office, member_of, same_person
+
+PAGE_SIZE = 25
 
 
 def _errors(form, error: ValidationError) -> None:
@@ -207,6 +211,7 @@ def _group_page(request, edition, *, member_form=None, dissolve_form=None, statu
             rotation_message=services.rotation_message(rotation) if previous else "",
             previous=previous,
             rule=selectors.supervision_rule(edition),
+            removal_rule=selectors.staff_removal_rule(edition),
             opinions=opinions,
             unanswered=[o for o in opinions if not o.is_answered],
             reports=selectors.group_misconduct_reports(group, member=member if not office else None),
@@ -381,6 +386,8 @@ def misconduct_decide(request, pk: int):
                 report=report,
                 remove=form.cleaned_data["decision"] == "remove",
                 note=form.cleaned_data["note"],
+                referred_to=form.cleaned_data["referred_to"],
+                referred_on=form.cleaned_data["referred_on"],
                 by=request.user,
                 request=request,
             )
@@ -391,6 +398,26 @@ def misconduct_decide(request, pk: int):
     else:
         messages.error(request, _("Choose a decision and give the reasons."))
     return redirect("aftercare:group", edition_id=report.group.edition_id)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICE_STAFF)
+def removals(request):
+    """Every report of misconduct and every removal from the selection or review work, with the body that decided
+    it; the office records a removal decided by a body other than a supervision group (Weihai art. 25: the office;
+    Linyi art. 26: the review committee)."""
+    editions = selectors.removal_editions()
+    form = StaffRemovalForm(request.POST or None, editions=editions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_removal_record(**form.cleaned_data, by=request.user, request=request)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The removal has been recorded."))
+            return redirect("aftercare:removals")
+    listing = paginate(request, selectors.removals_for_office(request.user), per_page=PAGE_SIZE)
+    return render(request, "aftercare/removals.html", {"form": form, "page": listing.page, "query": listing.query})
 
 
 # --- experience-sharing events --------------------------------------------------------------------------------

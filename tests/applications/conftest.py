@@ -89,4 +89,6 @@ FILLED_FORM = {
     "quality_management": "全面推行卓越绩效模式。",
     "main_indicators": "近三年产品合格率 99.9%。",
     "achievements": "主导制定行业标准 2 项。",
+    # The declarations of the Weihai form a unit ticks besides its columns (art. 3: bearing its own liability).
+    "declared": ["independent_liability"],
 }

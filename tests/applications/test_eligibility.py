@@ -1,20 +1,24 @@
-"""The eligibility engine against the real rules of the five schemes, as loaded by awards/migrations/0002_schemes.py.
+"""The eligibility engine against the real rules of the five schemes, as loaded by awards/migrations/0002_schemes.py,
+0004 and 0012_eligibility_declarations_data.py (declarations, choices, the scheme of earlier winners).
 
 Thresholds and articles are written out here from the rulebooks, not read from the data, so a slip in either
-place shows up. Test ids cite the scheme and the article. Messages are checked in English (the zh-Hans
-catalogue is kept separately); only the parts no translation changes (names, articles, numbers, dates) are
-checked in Chinese.
+place shows up. Test ids start with the checklist row (Z7a, W10b, ...) and cite the scheme and the article.
+Messages are checked in English (the zh-Hans catalogue is kept separately); only the parts no translation
+changes (names, articles, numbers, dates, the rulebooks' own words) are checked in Chinese.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import translation
 
+from applications import services
 from applications.eligibility import (
     APPLICATION_WINDOW,
     CATEGORY,
+    FORM_DECLARATIONS,
     RULEBOOK_IN_FORCE,
     ApplicantFacts,
     Failure,
@@ -23,8 +27,10 @@ from applications.eligibility import (
     check_eligibility,
     full_years,
 )
+from applications.models import Application
 from awards.enums import Category, EditionStatus, EligibilityKind
 from awards.models import Edition, EligibilityRule, Rulebook, Scheme
+from tests.applications.conftest import make_edition, make_unit_applicant
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +56,10 @@ ON = {
     NATIONAL: date(2022, 4, 1),
 }
 
+D = frozenset(FORM_DECLARATIONS)  # every declaration ticked
+# The benchmarks' choice of field (Shandong 一（一）) and scope category (national art. 10), by item number.
+SD_FIELD, NAT_SCOPE = "一（一）1", "第十条第（二）项"
+
 # Facts that meet every rule of every scheme for their category.
 GOOD = {
     UNIT: {
@@ -59,17 +69,44 @@ GOOD = {
         "independent_legal_person": True,
         "accident_free_declared": True,
         "violation_free_declared": True,
+        "declared": D,
     },
     INDIVIDUAL: {
         "category": INDIVIDUAL,
         "quality_work_since": date(1990, 1, 1),
         "accident_free_declared": True,
+        "declared": D,
     },
 }
 
 
 def facts(category, **changes) -> ApplicantFacts:
     return ApplicantFacts(**{**GOOD[category], **changes})
+
+
+def sd(**changes) -> ApplicantFacts:
+    """A Shandong applicant meeting every rule (its focus field chosen)."""
+    return facts(UNIT, **{"focus_field": SD_FIELD, **changes})
+
+
+def nat(**changes) -> ApplicantFacts:
+    """A national applicant meeting every rule: its scope category chosen, a provincial benchmark of 2021."""
+    return facts(UNIT, **{"focus_field": NAT_SCOPE, "past_awards": PROVINCIAL_2021, **changes})
+
+
+def undeclared(category, kind, **changes) -> ApplicantFacts:
+    return facts(category, declared=D - {kind}, **changes)
+
+
+def check(*, edition, facts, on):
+    """check_eligibility, with each past award given its scheme's id (as the selector does); the past awards
+    are written with scheme codes here because the parameters are built before the database exists."""
+    if facts.past_awards:
+        ids = dict(Scheme.objects.values_list("code", "pk"))
+        facts = replace(
+            facts, past_awards=tuple(replace(a, scheme_id=ids.get(a.scheme_code)) for a in facts.past_awards)
+        )
+    return check_eligibility(edition=edition, facts=facts, on=on)
 
 
 def award(code, year, revoked_on=None) -> tuple[PastAward, ...]:
@@ -116,47 +153,55 @@ def edition_of():
     return make
 
 
+def nd(text: str) -> str:
+    """The message for a declaration not ticked: it quotes the rulebook's words."""
+    return f"has not declared “{text}”; this declaration is required."
+
+
 # --- every rule of every scheme, pass and fail --------------------------------------------------------------
 
 # (code, facts, expected failures as (kind, article), fragments the messages must contain); `on` is ON[code].
 RULE_CASES = [
     # Zibo 选树办法 art. 7 (units), art. 9 (individuals); no repeat-winner or revocation rule.
     pytest.param(ZIBO, facts(UNIT, operating_since=date(2021, 4, 1)), [], [],
-                 id="zibo-第七条第（一）项-operating-5y-inclusive-exact-anniversary-passes"),
+                 id="Z7a-zibo-第七条第（一）项-operating-5y-inclusive-exact-anniversary-passes"),
     pytest.param(ZIBO, facts(UNIT, operating_since=date(2021, 4, 2)),
                  [(K.OPERATING_YEARS, "第七条第（一）项")],
                  ["淄博质量领军 第七条第（一）项: operating for 4 years; 5 years required (inclusive)."],
-                 id="zibo-第七条第（一）项-operating-5y-day-before-anniversary-fails"),
+                 id="Z7a-zibo-第七条第（一）项-operating-5y-day-before-anniversary-fails"),
     pytest.param(ZIBO, facts(UNIT, operating_since=None),
                  [(K.OPERATING_YEARS, "第七条第（一）项")], ["date since which the unit has been operating", "5 years"],
-                 id="zibo-第七条第（一）项-operating-date-missing-fails"),
+                 id="Z7a-zibo-第七条第（一）项-operating-date-missing-fails"),
     pytest.param(ZIBO, facts(UNIT, four_new_field=True, operating_since=date(2023, 4, 1)), [], [],
-                 id="zibo-第七条第（一）项-four-new-3y-exact-anniversary-passes"),
+                 id="Z7b-zibo-第七条第（一）项-four-new-3y-exact-anniversary-passes"),
     pytest.param(ZIBO, facts(UNIT, four_new_field=True, operating_since=date(2023, 4, 2)),
                  [(K.FOUR_NEW_OPERATING_YEARS, "第七条第（一）项")],
                  ["operating in a four-new field for 2 years; 3 years required (inclusive)"],
-                 id="zibo-第七条第（一）项-four-new-3y-day-before-anniversary-fails"),
+                 id="Z7b-zibo-第七条第（一）项-four-new-3y-day-before-anniversary-fails"),
     pytest.param(ZIBO, facts(UNIT, operating_since=date(2023, 4, 1)),
                  [(K.OPERATING_YEARS, "第七条第（一）项")], ["operating for 3 years; 5 years required"],
-                 id="zibo-第七条第（一）项-ordinary-unit-3y-needs-5y-fails"),
+                 id="Z7a-zibo-第七条第（一）项-ordinary-unit-3y-needs-5y-fails"),
     pytest.param(ZIBO, facts(UNIT, accident_free_declared=False),
-                 [(K.ACCIDENT_FREE_YEARS, "第七条第（五）项")], ["it had no major quality", "last 3 years"],
-                 id="zibo-第七条第（五）项-accident-free-3y-undeclared-fails"),
+                 [(K.ACCIDENT_FREE_YEARS, "第七条第（五）项")],
+                 [nd("近3年内无重大质量、安全、环境污染、公共卫生等事故（按照国家有关规定认定）")],
+                 id="Z7c-zibo-第七条第（五）项-accident-free-3y-undeclared-fails"),
     pytest.param(ZIBO, facts(UNIT, violation_free_declared=False),
-                 [(K.VIOLATION_FREE_YEARS, "第七条第（六）项")], ["no serious violation", "last 3 years"],
-                 id="zibo-第七条第（六）项-violation-free-3y-undeclared-fails"),
+                 [(K.VIOLATION_FREE_YEARS, "第七条第（六）项")],
+                 ["淄博质量领军 第七条第（六）项: the applicant " + nd("近3年内无其他严重违反法律法规的行为")],
+                 id="Z7d-zibo-第七条第（六）项-violation-free-3y-undeclared-fails"),
     pytest.param(ZIBO, facts(INDIVIDUAL, quality_work_since=date(2016, 4, 1)), [], [],
-                 id="zibo-第九条第（二）项-quality-work-10y-exact-anniversary-passes"),
+                 id="Z9a-zibo-第九条第（二）项-quality-work-10y-exact-anniversary-passes"),
     pytest.param(ZIBO, facts(INDIVIDUAL, quality_work_since=date(2016, 4, 2)),
                  [(K.QUALITY_WORK_YEARS, "第九条第（二）项")],
                  ["quality work in the city for 9 years; 10 years required (inclusive)"],
-                 id="zibo-第九条第（二）项-quality-work-10y-day-before-anniversary-fails"),
+                 id="Z9a-zibo-第九条第（二）项-quality-work-10y-day-before-anniversary-fails"),
     pytest.param(ZIBO, facts(INDIVIDUAL, quality_work_since=None),
                  [(K.QUALITY_WORK_YEARS, "第九条第（二）项")], ["quality work in the city is needed", "10 years"],
-                 id="zibo-第九条第（二）项-quality-work-date-missing-fails"),
+                 id="Z9a-zibo-第九条第（二）项-quality-work-date-missing-fails"),
     pytest.param(ZIBO, facts(INDIVIDUAL, accident_free_declared=False),
-                 [(K.ACCIDENT_FREE_YEARS, "第九条第（六）项")], ["their unit had no major", "last 3 years"],
-                 id="zibo-第九条第（六）项-own-unit-accident-free-3y-undeclared-fails"),
+                 [(K.ACCIDENT_FREE_YEARS, "第九条第（六）项")],
+                 [nd("所属单位近3年内无重大的质量、安全、环境污染、公共卫生等事故")],
+                 id="Z9b-zibo-第九条第（六）项-own-unit-accident-free-3y-undeclared-fails"),
     pytest.param(ZIBO, facts(UNIT, past_awards=award(ZIBO, 2024)), [], [],
                  id="zibo-no-repeat-winner-rule-past-unit-winner-passes"),
     pytest.param(ZIBO, facts(INDIVIDUAL, past_awards=award(ZIBO, 2022, revoked_on=date(2025, 1, 1))), [], [],
@@ -164,131 +209,227 @@ RULE_CASES = [
 
     # Weihai 认定办法 art. 6 (no repeat), art. 10 (units), art. 12 (individuals), art. 29 (5-year ban).
     pytest.param(WEIHAI, facts(UNIT, operating_since=date(2021, 4, 1)), [], [],
-                 id="weihai-第十条第（一）项-operating-5y-inclusive-exact-anniversary-passes"),
+                 id="W10a-weihai-第十条第（一）项-operating-5y-inclusive-exact-anniversary-passes"),
     pytest.param(WEIHAI, facts(UNIT, operating_since=date(2021, 4, 2)),
                  [(K.OPERATING_YEARS, "第十条第（一）项")],
                  ["威海市长质量奖 第十条第（一）项: operating for 4 years; 5 years required (inclusive)."],
-                 id="weihai-第十条第（一）项-operating-5y-day-before-anniversary-fails"),
+                 id="W10a-weihai-第十条第（一）项-operating-5y-day-before-anniversary-fails"),
     pytest.param(WEIHAI, facts(UNIT, four_new_field=True, operating_since=date(2023, 4, 1)), [], [],
-                 id="weihai-第十条第（一）项-four-new-3y-exact-anniversary-passes"),
+                 id="W10a-weihai-第十条第（一）项-four-new-3y-exact-anniversary-passes"),
     pytest.param(WEIHAI, facts(UNIT, four_new_field=True, operating_since=date(2023, 4, 2)),
                  [(K.FOUR_NEW_OPERATING_YEARS, "第十条第（一）项")],
                  ["operating in a four-new field for 2 years; 3 years required (inclusive)"],
-                 id="weihai-第十条第（一）项-four-new-3y-day-before-anniversary-fails"),
+                 id="W10a-weihai-第十条第（一）项-four-new-3y-day-before-anniversary-fails"),
     pytest.param(WEIHAI, facts(UNIT, four_new_field=True, operating_since=None),
                  [(K.FOUR_NEW_OPERATING_YEARS, "第十条第（一）项")], ["3 years of operation are required"],
-                 id="weihai-第十条第（一）项-four-new-date-missing-fails"),
+                 id="W10a-weihai-第十条第（一）项-four-new-date-missing-fails"),
     pytest.param(WEIHAI, facts(UNIT, accident_free_declared=False),
-                 [(K.ACCIDENT_FREE_YEARS, "第十条第（五）项")], ["last 3 years"],
-                 id="weihai-第十条第（五）项-accident-free-3y-undeclared-fails"),
+                 [(K.ACCIDENT_FREE_YEARS, "第十条第（五）项")],
+                 [nd("近3年内未发生重大质量、生产、安全或环境污染、公共卫生等事故")],
+                 id="W10b-weihai-第十条第（五）项-accident-free-3y-undeclared-fails"),
     pytest.param(WEIHAI, facts(UNIT, violation_free_declared=False),
-                 [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")], ["last 3 years"],
-                 id="weihai-第十条第（六）项-violation-free-3y-undeclared-fails"),
+                 [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")],
+                 ["威海市长质量奖 第十条第（六）项: the applicant " + nd("近3年内无其他违反法律、法规行为")],
+                 id="W10b-weihai-第十条第（六）项-violation-free-3y-undeclared-fails"),
     pytest.param(WEIHAI, facts(UNIT, past_awards=award(WEIHAI, 2024)),
                  [(K.NO_REPEAT_WINNER, "第六条第二款")], ["already won this award in 2024"],
-                 id="weihai-第六条第二款-unit-past-winner-fails"),
+                 id="W6c-weihai-第六条第二款-unit-past-winner-fails"),
     pytest.param(WEIHAI, facts(UNIT, past_awards=award(ZIBO, 2024)), [], [],
-                 id="weihai-第六条第二款-unit-winner-of-another-scheme-passes"),
+                 id="W6c-weihai-第六条第二款-unit-winner-of-another-scheme-passes"),
     pytest.param(WEIHAI, facts(UNIT, past_awards=award(WEIHAI, 2020, revoked_on=date(2021, 4, 2))),
                  [(K.REVOCATION_BAN_YEARS, "第二十九条")],
                  ["revoked on 2021-04-02, which bars the applicant for 5 years; it may apply again from 2026-04-02."],
-                 id="weihai-第二十九条-unit-revoked-5y-ban-day-before-anniversary-fails"),
+                 id="W29-weihai-第二十九条-unit-revoked-5y-ban-day-before-anniversary-fails"),
     pytest.param(WEIHAI, facts(UNIT, past_awards=award(WEIHAI, 2020, revoked_on=date(2021, 4, 1))),
                  [], [],
-                 id="weihai-第二十九条-unit-revoked-5y-ban-ends-on-anniversary-may-apply-again"),
+                 id="W29-weihai-第二十九条-unit-revoked-5y-ban-ends-on-anniversary-may-apply-again"),
     pytest.param(WEIHAI, facts(INDIVIDUAL, quality_work_since=date(2016, 4, 1)), [], [],
-                 id="weihai-第十二条第（二）项-quality-work-10y-exact-anniversary-passes"),
+                 id="W12-weihai-第十二条第（二）项-quality-work-10y-exact-anniversary-passes"),
     pytest.param(WEIHAI, facts(INDIVIDUAL, quality_work_since=date(2016, 4, 2)),
                  [(K.QUALITY_WORK_YEARS, "第十二条第（二）项")], ["for 9 years; 10 years required (inclusive)"],
-                 id="weihai-第十二条第（二）项-quality-work-10y-day-before-anniversary-fails"),
+                 id="W12-weihai-第十二条第（二）项-quality-work-10y-day-before-anniversary-fails"),
     pytest.param(WEIHAI, facts(INDIVIDUAL, accident_free_declared=False),
-                 [(K.ACCIDENT_FREE_YEARS, "第十二条第（六）项")], ["their unit", "last 3 years"],
-                 id="weihai-第十二条第（六）项-own-unit-accident-free-3y-undeclared-fails"),
+                 [(K.ACCIDENT_FREE_YEARS, "第十二条第（六）项")],
+                 [nd("所在单位近3年内未发生重大质量、生产、安全或环境污染、公共卫生等事故")],
+                 id="W12-weihai-第十二条第（六）项-own-unit-accident-free-3y-undeclared-fails"),
     pytest.param(WEIHAI, facts(INDIVIDUAL, past_awards=award(WEIHAI, 2025)),
                  [(K.NO_REPEAT_WINNER, "第六条第二款")], ["already won this award in 2025"],
-                 id="weihai-第六条第二款-individual-past-winner-fails"),
+                 id="W6c-weihai-第六条第二款-individual-past-winner-fails"),
     pytest.param(WEIHAI, facts(INDIVIDUAL, past_awards=award(WEIHAI, 2024, revoked_on=date(2025, 6, 30))),
                  [(K.REVOCATION_BAN_YEARS, "第二十九条")],
                  ["may apply again from 2030-06-30"],
-                 id="weihai-第二十九条-individual-revoked-5y-ban-fails"),
+                 id="W29-weihai-第二十九条-individual-revoked-5y-ban-fails"),
 
     # Linyi 管理办法 art. 6 (no repeat), art. 10 (units, no four-new exception), art. 12 (individuals).
     pytest.param(LINYI, facts(UNIT, operating_since=date(2017, 4, 1)), [], [],
-                 id="linyi-第十条第（一）项-operating-5y-inclusive-exact-anniversary-passes"),
+                 id="L10-linyi-第十条第（一）项-operating-5y-inclusive-exact-anniversary-passes"),
     pytest.param(LINYI, facts(UNIT, operating_since=date(2017, 4, 2)),
                  [(K.OPERATING_YEARS, "第十条第（一）项")],
                  ["临沂市长质量奖 第十条第（一）项: operating for 4 years; 5 years required (inclusive)."],
-                 id="linyi-第十条第（一）项-operating-5y-day-before-anniversary-fails"),
+                 id="L10-linyi-第十条第（一）项-operating-5y-day-before-anniversary-fails"),
     pytest.param(LINYI, facts(UNIT, four_new_field=True, operating_since=date(2019, 4, 1)),
                  [(K.OPERATING_YEARS, "第十条第（一）项")], ["operating for 3 years; 5 years required"],
-                 id="linyi-第十条第（一）项-no-four-new-exception-four-new-unit-3y-fails"),
+                 id="L10-linyi-第十条第（一）项-no-four-new-exception-four-new-unit-3y-fails"),
     pytest.param(LINYI, facts(UNIT, four_new_field=True, operating_since=date(2017, 4, 1)), [], [],
-                 id="linyi-第十条第（一）项-four-new-unit-with-ordinary-5y-passes"),
+                 id="L10-linyi-第十条第（一）项-four-new-unit-with-ordinary-5y-passes"),
     pytest.param(LINYI, facts(UNIT, accident_free_declared=False),
-                 [(K.ACCIDENT_FREE_YEARS, "第十条第（五）项")], ["last 3 years"],
-                 id="linyi-第十条第（五）项-accident-free-3y-undeclared-fails"),
+                 [(K.ACCIDENT_FREE_YEARS, "第十条第（五）项")],
+                 [nd("近3年内无重大的质量、安全、环境污染、公共卫生等事故（按照国家有关规定认定）")],
+                 id="L10b-linyi-第十条第（五）项-accident-free-3y-undeclared-fails"),
     pytest.param(LINYI, facts(UNIT, violation_free_declared=False),
-                 [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")], ["last 3 years"],
-                 id="linyi-第十条第（六）项-violation-free-3y-undeclared-fails"),
+                 [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")],
+                 ["临沂市长质量奖 第十条第（六）项: the applicant " + nd("近3年内无其他违反法律法规的行为")],
+                 id="L10c-linyi-第十条第（六）项-violation-free-3y-undeclared-fails"),
     pytest.param(LINYI, facts(UNIT, past_awards=award(LINYI, 2020)),
                  [(K.NO_REPEAT_WINNER, "第六条")],
                  ["临沂市长质量奖 第六条: the applicant already won this award in 2020"],
-                 id="linyi-第六条-unit-past-winner-fails"),
+                 id="L6-linyi-第六条-unit-past-winner-fails"),
     pytest.param(LINYI, facts(UNIT, past_awards=award(LINYI, 2018, revoked_on=date(2019, 1, 1))),
                  [(K.NO_REPEAT_WINNER, "第六条")], ["in 2018"],
-                 id="linyi-第六条-revoked-past-winner-fails-no-repeat-only-no-ban-rule"),
+                 id="L6-linyi-第六条-revoked-past-winner-fails-no-repeat-only-no-ban-rule"),
     pytest.param(LINYI, facts(INDIVIDUAL, quality_work_since=date(2012, 4, 1)), [], [],
-                 id="linyi-第十二条第（二）项-quality-work-10y-exact-anniversary-passes"),
+                 id="L12-linyi-第十二条第（二）项-quality-work-10y-exact-anniversary-passes"),
     pytest.param(LINYI, facts(INDIVIDUAL, quality_work_since=date(2012, 4, 2)),
                  [(K.QUALITY_WORK_YEARS, "第十二条第（二）项")], ["for 9 years; 10 years required (inclusive)"],
-                 id="linyi-第十二条第（二）项-quality-work-10y-day-before-anniversary-fails"),
+                 id="L12-linyi-第十二条第（二）项-quality-work-10y-day-before-anniversary-fails"),
     pytest.param(LINYI, facts(INDIVIDUAL, accident_free_declared=False),
-                 [(K.ACCIDENT_FREE_YEARS, "第十二条第（六）项")], ["their unit", "last 3 years"],
-                 id="linyi-第十二条第（六）项-own-unit-accident-free-3y-undeclared-fails"),
+                 [(K.ACCIDENT_FREE_YEARS, "第十二条第（六）项")],
+                 [nd("所属的单位近3年内无重大的质量、安全、环境污染、公共卫生等事故（按照国家有关规定认定）")],
+                 id="L12b-linyi-第十二条第（六）项-own-unit-accident-free-3y-undeclared-fails"),
     pytest.param(LINYI, facts(INDIVIDUAL, past_awards=award(LINYI, 2020)),
                  [(K.NO_REPEAT_WINNER, "第六条")], ["in 2020"],
-                 id="linyi-第六条-individual-past-winner-fails"),
+                 id="L6-linyi-第六条-individual-past-winner-fails"),
 
     # Shandong 2021 notice 一（二）1; it has no years-of-operation, accident or violation rule with a number.
-    pytest.param(SHANDONG, facts(UNIT, profitable_years=3), [], [],
-                 id="shandong-一（二）1-profitable-3y-exact-passes"),
-    pytest.param(SHANDONG, facts(UNIT, profitable_years=2),
+    pytest.param(SHANDONG, sd(profitable_years=3), [], [],
+                 id="S2b-shandong-一（二）1-profitable-3y-exact-passes"),
+    pytest.param(SHANDONG, sd(profitable_years=2),
                  [(K.PROFITABLE_YEARS, "一（二）1")],
                  ["山东质量标杆 一（二）1: profitable for 2 consecutive years; 3 consecutive profitable years"],
-                 id="shandong-一（二）1-profitable-2y-fails"),
-    pytest.param(SHANDONG, facts(UNIT, profitable_years=None),
+                 id="S2b-shandong-一（二）1-profitable-2y-fails"),
+    pytest.param(SHANDONG, sd(profitable_years=None),
                  [(K.PROFITABLE_YEARS, "一（二）1")], ["number of consecutive profitable years is needed", "3"],
-                 id="shandong-一（二）1-profitable-undeclared-fails"),
-    pytest.param(SHANDONG, facts(UNIT, independent_legal_person=False),
+                 id="S2b-shandong-一（二）1-profitable-undeclared-fails"),
+    pytest.param(SHANDONG, sd(independent_legal_person=False),
                  [(K.INDEPENDENT_LEGAL_PERSON, "一（二）1")], ["only an independent legal person", "is not one"],
-                 id="shandong-一（二）1-not-independent-legal-person-fails"),
-    pytest.param(SHANDONG, facts(UNIT, independent_legal_person=None),
+                 id="S2a-shandong-一（二）1-not-independent-legal-person-fails"),
+    pytest.param(SHANDONG, sd(independent_legal_person=None),
                  [(K.INDEPENDENT_LEGAL_PERSON, "一（二）1")], ["has not stated whether it is one"],
-                 id="shandong-一（二）1-legal-person-undeclared-fails"),
-    pytest.param(SHANDONG, facts(UNIT, operating_since=date(2020, 1, 1), accident_free_declared=False,
+                 id="S2a-shandong-一（二）1-legal-person-undeclared-fails"),
+    pytest.param(SHANDONG, sd(operating_since=date(2020, 1, 1), accident_free_declared=False,
                                  violation_free_declared=False, past_awards=award(SHANDONG, 2020)), [], [],
                  id="shandong-no-operating-accident-violation-or-repeat-rule-passes"),
 
     # National benchmark 2022 art. 9(1).
-    pytest.param(NATIONAL, facts(UNIT, profitable_years=3, past_awards=PROVINCIAL_2021), [], [],
-                 id="national-第九条第（一）项-profitable-3y-exact-passes"),
-    pytest.param(NATIONAL, facts(UNIT, profitable_years=2, past_awards=PROVINCIAL_2021),
+    pytest.param(NATIONAL, nat(profitable_years=3), [], [],
+                 id="N9-national-第九条第（一）项-profitable-3y-exact-passes"),
+    pytest.param(NATIONAL, nat(profitable_years=2),
                  [(K.PROFITABLE_YEARS, "第九条第（一）项")], ["profitable for 2 consecutive years", "3 consecutive"],
-                 id="national-第九条第（一）项-profitable-2y-fails"),
-    pytest.param(NATIONAL, facts(UNIT, profitable_years=1, past_awards=PROVINCIAL_2021),
+                 id="N9-national-第九条第（一）项-profitable-2y-fails"),
+    pytest.param(NATIONAL, nat(profitable_years=1),
                  [(K.PROFITABLE_YEARS, "第九条第（一）项")], ["profitable for 1 consecutive year;"],
-                 id="national-第九条第（一）项-profitable-1y-singular-fails"),
-    pytest.param(NATIONAL, facts(UNIT, independent_legal_person=False, past_awards=PROVINCIAL_2021),
+                 id="N9-national-第九条第（一）项-profitable-1y-singular-fails"),
+    pytest.param(NATIONAL, nat(independent_legal_person=False),
                  [(K.INDEPENDENT_LEGAL_PERSON, "第九条第（一）项")], ["全国质量标杆 第九条第（一）项", "is not one"],
-                 id="national-第九条第（一）项-not-independent-legal-person-fails"),
-    pytest.param(NATIONAL, facts(UNIT, independent_legal_person=True, past_awards=PROVINCIAL_2021), [], [],
-                 id="national-第九条第（一）项-independent-legal-person-passes"),
+                 id="N9-national-第九条第（一）项-not-independent-legal-person-fails"),
+    pytest.param(NATIONAL, nat(independent_legal_person=True), [], [],
+                 id="N9-national-第九条第（一）项-independent-legal-person-passes"),
+]
+
+
+ZIBO_ART3 = "在淄博市行政区域内依法成立并独立承担法律责任，从事一、二、三产业的法人或其他组织"
+WEIHAI_ART3 = "在威海市行政区域内依法成立并独立承担法律责任，从事一、二、三产业的企事业单位或其他组织"
+LINYI_ART3 = "在临沂市行政区域内依法成立并可以独立承担法律责任，从事一、二、三产业的法人或其他组织"
+INTEGRITY_WORDS = "政治坚定，清正廉洁，品行端正，恪守职业道德和社会规范"
+BENCHMARK_CLEAN = "在诚信、质量、安全、环保等方面无违法行为和不良记录"
+SHARING_WORDS = "在不涉及商业机密的情况下，积极参与相关的分享交流活动"
+
+# Declarations and choices in each rulebook's own words (the rows the first version of the engine did not hold).
+RULE_CASES += [
+    # Art. 3 of the city schemes: a unit set up by law in the city and bearing its own legal liability.
+    pytest.param(ZIBO, undeclared(UNIT, K.INDEPENDENT_LIABILITY), [(K.INDEPENDENT_LIABILITY, "第三条第一款")],
+                 [f"淄博质量领军 第三条第一款: the applicant {nd(ZIBO_ART3)}"],
+                 id="Z3-zibo-第三条第一款-independent-liability-undeclared-fails"),
+    pytest.param(WEIHAI, undeclared(UNIT, K.INDEPENDENT_LIABILITY), [(K.INDEPENDENT_LIABILITY, "第三条第一款")],
+                 [f"威海市长质量奖 第三条第一款: the applicant {nd(WEIHAI_ART3)}"],
+                 id="W3-weihai-第三条第一款-independent-liability-undeclared-fails"),
+    pytest.param(LINYI, undeclared(UNIT, K.INDEPENDENT_LIABILITY), [(K.INDEPENDENT_LIABILITY, "第三条第一款")],
+                 [f"临沂市长质量奖 第三条第一款: the applicant {nd(LINYI_ART3)}"],
+                 id="L3-linyi-第三条第一款-independent-liability-undeclared-fails"),
+    pytest.param(ZIBO, facts(UNIT, declared=frozenset({K.INDEPENDENT_LIABILITY})), [], [],
+                 id="Z3-zibo-第三条第一款-independent-liability-declared-passes"),
+    pytest.param(WEIHAI, facts(UNIT, independent_legal_person=False), [], [],
+                 id="W3-weihai-第三条第一款-other-organisation-bearing-liability-not-a-legal-person-passes"),
+    pytest.param(LINYI, facts(UNIT, declared=frozenset({K.INDEPENDENT_LIABILITY})), [], [],
+                 id="L3-linyi-第三条第一款-independent-liability-declared-passes"),
+
+    # Weihai and Linyi art. 10(6): any other violation ("无其他违反"), not only a serious one as in Zibo 7(6).
+    pytest.param(WEIHAI, facts(UNIT, violation_free_declared=False), [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")],
+                 ["“近3年内无其他违反法律、法规行为”"],
+                 id="W10b-weihai-第十条第（六）项-any-violation-not-only-serious"),
+    pytest.param(LINYI, facts(UNIT, violation_free_declared=False), [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")],
+                 ["“近3年内无其他违反法律法规的行为”"],
+                 id="L10c-linyi-第十条第（六）项-any-violation-not-only-serious"),
+    pytest.param(WEIHAI, facts(UNIT, accident_free_declared=False), [(K.ACCIDENT_FREE_YEARS, "第十条第（五）项")],
+                 ["重大质量、生产、安全或环境污染、公共卫生等事故"],
+                 id="W10b-weihai-第十条第（五）项-accident-list-includes-production"),
+
+    # Individuals: items (一) and (七) of Zibo art. 9, Weihai and Linyi art. 12.
+    pytest.param(ZIBO, undeclared(INDIVIDUAL, K.INTEGRITY), [(K.INTEGRITY, "第九条第（一）项")],
+                 [nd(INTEGRITY_WORDS)], id="Z9c-zibo-第九条第（一）项-integrity-undeclared-fails"),
+    pytest.param(ZIBO, undeclared(INDIVIDUAL, K.CLEAN_RECORD), [(K.CLEAN_RECORD, "第九条第（七）项")],
+                 [nd("无其他严重不良记录和违法、违纪行为")],
+                 id="Z9c-zibo-第九条第（七）项-clean-record-undeclared-fails"),
+    pytest.param(WEIHAI, undeclared(INDIVIDUAL, K.INTEGRITY), [(K.INTEGRITY, "第十二条第（一）项")],
+                 [nd(INTEGRITY_WORDS)], id="W12b-weihai-第十二条第（一）项-integrity-undeclared-fails"),
+    pytest.param(WEIHAI, undeclared(INDIVIDUAL, K.CLEAN_RECORD), [(K.CLEAN_RECORD, "第十二条第（七）项")],
+                 [nd("无不良信用记录和违法、违规、违纪行为")],
+                 id="W12b-weihai-第十二条第（七）项-clean-record-undeclared-fails"),
+    pytest.param(LINYI, undeclared(INDIVIDUAL, K.INTEGRITY), [(K.INTEGRITY, "第十二条第（一）项")],
+                 [nd(INTEGRITY_WORDS)], id="L12c-linyi-第十二条第（一）项-integrity-undeclared-fails"),
+    pytest.param(LINYI, undeclared(INDIVIDUAL, K.CLEAN_RECORD), [(K.CLEAN_RECORD, "第十二条第（七）项")],
+                 [nd("无不良记录和违法、违规、违纪行为")],
+                 id="L12c-linyi-第十二条第（七）项-clean-record-undeclared-fails"),
+    pytest.param(LINYI, facts(INDIVIDUAL, declared=frozenset()),
+                 [(K.INTEGRITY, "第十二条第（一）项"), (K.CLEAN_RECORD, "第十二条第（七）项")], [],
+                 id="L12c-linyi-第十二条第（一）项第（七）项-both-undeclared-both-reported"),
+
+    # Shandong 2021 notice 一（二）1-3 and national art. 9 (一)-(三): declarations without a number of years.
+    pytest.param(SHANDONG, sd(declared=D - {K.CLEAN_RECORD}), [(K.CLEAN_RECORD, "一（二）1")],
+                 [f"山东质量标杆 一（二）1: the applicant {nd(BENCHMARK_CLEAN)}"],
+                 id="S2c-shandong-一（二）1-clean-record-undeclared-fails"),
+    pytest.param(SHANDONG, sd(declared=D - {K.METHOD_APPLIED}), [(K.METHOD_APPLIED, "一（二）2")],
+                 ["已在本单位成熟应用，对质量和绩效提升有明显促进作用"],
+                 id="S2d-shandong-一（二）2-method-maturely-applied-undeclared-fails"),
+    pytest.param(SHANDONG, sd(declared=D - {K.SHARING_COMMITMENT}), [(K.SHARING_COMMITMENT, "一（二）3")],
+                 [nd(SHARING_WORDS)], id="S2d-shandong-一（二）3-sharing-commitment-undeclared-fails"),
+    pytest.param(NATIONAL, nat(declared=D - {K.CLEAN_RECORD}), [(K.CLEAN_RECORD, "第九条第（一）项")],
+                 [f"全国质量标杆 第九条第（一）项: the applicant {nd(BENCHMARK_CLEAN)}"],
+                 id="N9-national-第九条第（一）项-clean-record-undeclared-fails"),
+    pytest.param(NATIONAL, nat(declared=D - {K.METHOD_APPLIED}), [(K.METHOD_APPLIED, "第九条第（二）项")],
+                 ["对质量、效益和效率提升有明显促进作用"], id="N9-national-第九条第（二）项-method-undeclared-fails"),
+    pytest.param(NATIONAL, nat(declared=D - {K.SHARING_COMMITMENT}), [(K.SHARING_COMMITMENT, "第九条第（三）项")],
+                 [nd(SHARING_WORDS)], id="N9-national-第九条第（三）项-sharing-commitment-undeclared-fails"),
+
+    # Shandong 一（一）1-3 focus fields, national art. 10 scope categories: one chosen from the rulebook's list.
+    pytest.param(SHANDONG, sd(focus_field=""), [(K.FOCUS_FIELD, "一（一）")],
+                 ["山东质量标杆 一（一）: choose the item of “重点领域” the application falls in "
+                  "(一（一）1 / 一（一）2 / 一（一）3)."], id="S1-shandong-一（一）-no-focus-field-chosen-fails"),
+    pytest.param(SHANDONG, sd(focus_field="一（一）3"), [], [], id="S1-shandong-一（一）3-focus-field-chosen-passes"),
+    pytest.param(SHANDONG, sd(focus_field="第十条第（二）项"), [(K.FOCUS_FIELD, "一（一）")],
+                 ["“第十条第（二）项” is not an item of “重点领域”"],
+                 id="S1-shandong-一（一）-national-category-is-not-a-shandong-field-fails"),
+    pytest.param(NATIONAL, nat(focus_field=""), [(K.FOCUS_FIELD, "第十条")],
+                 ["第十条第（一）项 / 第十条第（二）项 / 第十条第（三）项 / 第十条第（四）项 / 第十条第（五）项"],
+                 id="N10-national-第十条-no-scope-category-chosen-fails"),
+    pytest.param(NATIONAL, nat(focus_field="第十条第（五）项"), [], [],
+                 id="N10-national-第十条第（五）项-scope-category-chosen-passes"),
 ]
 
 
 @pytest.mark.parametrize(("code", "applicant", "expected", "fragments"), RULE_CASES)
 def test_eligibility_rule_of_each_scheme(edition_of, code, applicant, expected, fragments):
-    failures = check_eligibility(edition=edition_of(code), facts=applicant, on=ON[code])
+    failures = check(edition=edition_of(code), facts=applicant, on=ON[code])
     assert found(failures) == expected
     text = " | ".join(f.message for f in failures)
     assert [fragment for fragment in fragments if fragment not in text] == []
@@ -299,8 +440,8 @@ def test_eligibility_rule_of_each_scheme(edition_of, code, applicant, expected, 
     (SHANDONG, UNIT), (NATIONAL, UNIT),
 ])
 def test_eligibility_good_facts_pass_every_scheme(edition_of, code, category):
-    past = PROVINCIAL_2021 if code == NATIONAL else ()
-    assert check_eligibility(edition=edition_of(code), facts=facts(category, past_awards=past), on=ON[code]) == []
+    applicant = {SHANDONG: sd(), NATIONAL: nat()}.get(code) or facts(category)
+    assert check(edition=edition_of(code), facts=applicant, on=ON[code]) == []
 
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -308,26 +449,26 @@ def test_eligibility_good_facts_pass_every_scheme(edition_of, code, category):
 
 @pytest.mark.parametrize(("on", "expected", "fragments"), [
     pytest.param(date(2027, 2, 27), [(K.FOUR_NEW_OPERATING_YEARS, "第十条第（一）项")], ["for 2 years"],
-                 id="weihai-第十条第（一）项-four-new-since-feb-29-day-before-feb-28-fails"),
-    pytest.param(date(2027, 2, 28), [], [], id="weihai-第十条第（一）项-four-new-since-feb-29-feb-28-passes"),
+                 id="W10a-weihai-第十条第（一）项-four-new-since-feb-29-day-before-feb-28-fails"),
+    pytest.param(date(2027, 2, 28), [], [], id="W10a-weihai-第十条第（一）项-four-new-since-feb-29-feb-28-passes"),
 ])
 def test_operating_years_since_feb_29_reached_on_feb_28(edition_of, on, expected, fragments):
     edition = edition_of(WEIHAI, year=2027, opens=date(2027, 2, 1), closes=date(2027, 4, 30))
     applicant = facts(UNIT, four_new_field=True, operating_since=date(2024, 2, 29))
-    failures = check_eligibility(edition=edition, facts=applicant, on=on)
+    failures = check(edition=edition, facts=applicant, on=on)
     assert found(failures) == expected
     assert [f for f in fragments if f not in " ".join(x.message for x in failures)] == []
 
 
 @pytest.mark.parametrize(("since", "expected"), [
     pytest.param(date(2017, 4, 1), [(K.OPERATING_YEARS, "第十条第（一）项")],
-                 id="linyi-第十条第（一）项-not-inclusive-exact-anniversary-fails"),
-    pytest.param(date(2017, 3, 31), [], id="linyi-第十条第（一）项-not-inclusive-day-after-anniversary-passes"),
+                 id="L10-linyi-第十条第（一）项-not-inclusive-exact-anniversary-fails"),
+    pytest.param(date(2017, 3, 31), [], id="L10-linyi-第十条第（一）项-not-inclusive-day-after-anniversary-passes"),
 ])
 def test_operating_years_not_inclusive_needs_more_than_n_years(edition_of, since, expected):
     # No rulebook loaded today says "more than N years" without including N; the engine honours the flag anyway.
     EligibilityRule.objects.filter(rulebook__scheme__code=LINYI, kind=K.OPERATING_YEARS).update(inclusive=False)
-    failures = check_eligibility(edition=edition_of(LINYI), facts=facts(UNIT, operating_since=since), on=ON[LINYI])
+    failures = check(edition=edition_of(LINYI), facts=facts(UNIT, operating_since=since), on=ON[LINYI])
     assert found(failures) == expected
     if failures:
         assert "operating for 5 years; more than 5 years required." in failures[0].message
@@ -336,9 +477,9 @@ def test_operating_years_not_inclusive_needs_more_than_n_years(edition_of, since
 def test_quality_work_years_not_inclusive_needs_more_than_n_years(edition_of):
     EligibilityRule.objects.filter(rulebook__scheme__code=ZIBO, kind=K.QUALITY_WORK_YEARS).update(inclusive=False)
     edition = edition_of(ZIBO)
-    exact = check_eligibility(edition=edition, facts=facts(INDIVIDUAL, quality_work_since=date(2016, 4, 1)),
+    exact = check(edition=edition, facts=facts(INDIVIDUAL, quality_work_since=date(2016, 4, 1)),
                               on=ON[ZIBO])
-    after = check_eligibility(edition=edition, facts=facts(INDIVIDUAL, quality_work_since=date(2016, 3, 31)),
+    after = check(edition=edition, facts=facts(INDIVIDUAL, quality_work_since=date(2016, 3, 31)),
                               on=ON[ZIBO])
     assert found(exact) == [(K.QUALITY_WORK_YEARS, "第九条第（二）项")]
     assert "for 10 years; more than 10 years required." in exact[0].message
@@ -365,12 +506,12 @@ def test_add_years_moves_feb_29_to_feb_28_in_a_common_year():
 
 
 @pytest.mark.parametrize(("on", "banned"), [
-    pytest.param(date(2026, 3, 14), True, id="weihai-第二十九条-day-before-5th-anniversary-refused"),
-    pytest.param(date(2026, 3, 15), False, id="weihai-第二十九条-5th-anniversary-allowed"),
+    pytest.param(date(2026, 3, 14), True, id="W29-weihai-第二十九条-day-before-5th-anniversary-refused"),
+    pytest.param(date(2026, 3, 15), False, id="W29-weihai-第二十九条-5th-anniversary-allowed"),
 ])
 def test_revocation_ban_weihai_boundary(edition_of, on, banned):
     applicant = facts(UNIT, past_awards=award(WEIHAI, 2019, revoked_on=date(2021, 3, 15)))
-    failures = check_eligibility(edition=edition_of(WEIHAI), facts=applicant, on=on)
+    failures = check(edition=edition_of(WEIHAI), facts=applicant, on=on)
     bans = [f for f in failures if f.kind == K.REVOCATION_BAN_YEARS]
     assert [(f.kind, f.article) for f in bans] == ([(K.REVOCATION_BAN_YEARS, "第二十九条")] if banned else [])
     if banned:
@@ -385,7 +526,7 @@ def test_revocation_ban_reports_the_ban_that_ends_last(edition_of):
         PastAward(WEIHAI, 2024, date(2024, 12, 1), revoked_on=date(2025, 1, 10)),
         PastAward(WEIHAI, 2025, date(2025, 12, 1), revoked_on=date(2026, 1, 20)),
     ))
-    failures = check_eligibility(edition=edition_of(WEIHAI), facts=applicant, on=ON[WEIHAI])
+    failures = check(edition=edition_of(WEIHAI), facts=applicant, on=ON[WEIHAI])
     assert found(failures) == [(K.REVOCATION_BAN_YEARS, "第二十九条")]
     assert "award of 2025 was revoked on 2026-01-20" in failures[0].message
     assert "may apply again from 2031-01-20" in failures[0].message
@@ -393,7 +534,7 @@ def test_revocation_ban_reports_the_ban_that_ends_last(edition_of):
 
 def test_revocation_ban_ignores_revocations_in_other_schemes(edition_of):
     applicant = facts(UNIT, past_awards=award(ZIBO, 2024, revoked_on=date(2025, 6, 1)))
-    assert check_eligibility(edition=edition_of(WEIHAI), facts=applicant, on=ON[WEIHAI]) == []
+    assert check(edition=edition_of(WEIHAI), facts=applicant, on=ON[WEIHAI]) == []
 
 
 # --- application window -------------------------------------------------------------------------------------
@@ -416,7 +557,7 @@ def test_revocation_ban_ignores_revocations_in_other_schemes(edition_of):
 ])
 def test_application_window_weihai_2026(edition_of, on, status, expected, fragments):
     edition = edition_of(WEIHAI, status=status)
-    failures = check_eligibility(edition=edition, facts=facts(UNIT), on=on)
+    failures = check(edition=edition, facts=facts(UNIT), on=on)
     assert found(failures) == expected
     assert [f for f in fragments if f not in " ".join(x.message for x in failures)] == []
     if failures:
@@ -428,7 +569,7 @@ def test_application_window_weihai_2026(edition_of, on, status, expected, fragme
 
 def test_rulebook_out_of_force_linyi_2023_refused(edition_of):
     edition = edition_of(LINYI, year=2023, opens=date(2023, 3, 1), closes=date(2023, 4, 30))
-    failures = check_eligibility(edition=edition, facts=facts(UNIT), on=date(2023, 4, 1))
+    failures = check(edition=edition, facts=facts(UNIT), on=date(2023, 4, 1))
     assert found(failures) == [(RULEBOOK_IN_FORCE, "第三十条")]
     assert failures[0].message == (
         "临沂市长质量奖: the rulebook “临沂市市长质量奖管理办法” was in force only until 2022-08-31 (第三十条); "
@@ -442,19 +583,19 @@ def test_rulebook_out_of_force_linyi_2023_refused(edition_of):
 ])
 def test_rulebook_in_force_linyi_last_day(edition_of, on, expected):
     edition = edition_of(LINYI, opens=date(2022, 8, 1), closes=date(2022, 9, 30))
-    assert found(check_eligibility(edition=edition, facts=facts(UNIT), on=on)) == expected
+    assert found(check(edition=edition, facts=facts(UNIT), on=on)) == expected
 
 
 def test_rulebook_not_yet_in_force_weihai_2023_refused(edition_of):
     edition = edition_of(WEIHAI, year=2023, opens=date(2023, 11, 1), closes=date(2023, 12, 31))
-    failures = check_eligibility(edition=edition, facts=facts(UNIT), on=date(2023, 12, 1))
+    failures = check(edition=edition, facts=facts(UNIT), on=date(2023, 12, 1))
     assert found(failures) == [(RULEBOOK_IN_FORCE, "第三十条")]
     assert "comes into force on 2024-01-01 (第三十条)" in failures[0].message
 
 
 def test_rulebook_without_validity_article_shandong_2022_refused(edition_of):
     edition = edition_of(SHANDONG, year=2022, opens=date(2022, 4, 1), closes=date(2022, 5, 15))
-    failures = check_eligibility(edition=edition, facts=facts(UNIT), on=date(2022, 4, 20))
+    failures = check(edition=edition, facts=sd(), on=date(2022, 4, 20))
     assert found(failures) == [(RULEBOOK_IN_FORCE, "")]
     assert "in force only until 2021-12-31 (its validity clause)" in failures[0].message
 
@@ -467,7 +608,7 @@ def test_rulebook_without_validity_article_shandong_2022_refused(edition_of):
     pytest.param(NATIONAL, id="national-第九条-units-only"),
 ])
 def test_category_individual_refused_by_benchmarks(edition_of, code):
-    failures = check_eligibility(edition=edition_of(code), facts=facts(INDIVIDUAL), on=ON[code])
+    failures = check(edition=edition_of(code), facts=facts(INDIVIDUAL), on=ON[code])
     assert found(failures) == [(CATEGORY, "")]
     assert "accepts only these categories of applicant: Unit; “Individual” is not one." in failures[0].message
 
@@ -484,7 +625,7 @@ def test_category_individual_refused_by_benchmarks(edition_of, code):
     pytest.param(award(ZIBO, 2021), [(K.PREVIOUS_PROVINCIAL_BENCHMARK, NOTICE_2_1)], id="other-scheme-fails"),
 ])
 def test_previous_provincial_benchmark(edition_of, past, expected):
-    failures = check_eligibility(edition=edition_of(NATIONAL), facts=facts(UNIT, past_awards=past), on=ON[NATIONAL])
+    failures = check(edition=edition_of(NATIONAL), facts=nat(past_awards=past), on=ON[NATIONAL])
     assert found(failures) == expected
     if failures:
         assert "provincial quality benchmark of a year before 2022" in failures[0].message
@@ -497,7 +638,7 @@ def test_eligibility_all_failures_reported_together_in_order(edition_of):
     edition = edition_of(LINYI, year=2023, opens=date(2023, 3, 1), closes=date(2023, 4, 30),
                            status=EditionStatus.DRAFT)
     applicant = ApplicantFacts(category=UNIT, past_awards=award(LINYI, 2020))
-    failures = check_eligibility(edition=edition, facts=applicant, on=date(2023, 2, 1))
+    failures = check(edition=edition, facts=applicant, on=date(2023, 2, 1))
     assert found(failures) == [
         (APPLICATION_WINDOW, ""),
         (RULEBOOK_IN_FORCE, "第三十条"),
@@ -505,6 +646,7 @@ def test_eligibility_all_failures_reported_together_in_order(edition_of):
         (K.ACCIDENT_FREE_YEARS, "第十条第（五）项"),
         (K.VIOLATION_FREE_YEARS, "第十条第（六）项"),
         (K.NO_REPEAT_WINNER, "第六条"),
+        (K.INDEPENDENT_LIABILITY, "第三条第一款"),
     ]
 
 
@@ -513,12 +655,13 @@ def test_eligibility_weihai_unit_failing_every_rule_in_data_order(edition_of):
         category=UNIT, four_new_field=True, operating_since=date(2024, 1, 1),
         past_awards=award(WEIHAI, 2024, revoked_on=date(2025, 1, 1)),
     )
-    failures = check_eligibility(edition=edition_of(WEIHAI), facts=applicant, on=ON[WEIHAI])
+    failures = check(edition=edition_of(WEIHAI), facts=applicant, on=ON[WEIHAI])
     assert found(failures) == [
         (K.FOUR_NEW_OPERATING_YEARS, "第十条第（一）项"),
         (K.ACCIDENT_FREE_YEARS, "第十条第（五）项"),
         (K.VIOLATION_FREE_YEARS, "第十条第（六）项"),
         (K.REVOCATION_BAN_YEARS, "第二十九条"),
+        (K.INDEPENDENT_LIABILITY, "第三条第一款"),
     ]
 
 
@@ -528,7 +671,7 @@ def test_eligibility_prefetched_rules_need_no_query(edition_of, django_assert_nu
         Edition.objects.select_related("scheme", "rulebook").prefetch_related("rulebook__eligibility_rules").get(pk=pk)
     )
     with django_assert_num_queries(0):
-        failures = check_eligibility(edition=edition, facts=facts(UNIT, violation_free_declared=False), on=ON[WEIHAI])
+        failures = check(edition=edition, facts=facts(UNIT, violation_free_declared=False), on=ON[WEIHAI])
     assert found(failures) == [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")]
 
 
@@ -536,7 +679,7 @@ def test_eligibility_rules_cost_one_query_without_prefetch(edition_of, django_as
     pk = edition_of(WEIHAI).pk
     edition = Edition.objects.select_related("scheme", "rulebook").get(pk=pk)
     with django_assert_num_queries(1):
-        check_eligibility(edition=edition, facts=facts(UNIT), on=ON[WEIHAI])
+        check(edition=edition, facts=facts(UNIT), on=ON[WEIHAI])
 
 
 def test_eligibility_rule_without_years_is_a_configuration_error(edition_of):
@@ -545,15 +688,115 @@ def test_eligibility_rule_without_years_is_a_configuration_error(edition_of):
         kind=K.FOUR_NEW_OPERATING_YEARS, years=None, article="第十条第（一）项",
     )
     with pytest.raises(ImproperlyConfigured, match="has no number of years"):
-        check_eligibility(edition=edition_of(LINYI), facts=facts(UNIT, four_new_field=True), on=ON[LINYI])
+        check(edition=edition_of(LINYI), facts=facts(UNIT, four_new_field=True), on=ON[LINYI])
 
 
 def test_eligibility_message_in_chinese_keeps_scheme_article_and_numbers(edition_of):
     edition = edition_of(WEIHAI)
     with translation.override("zh-hans"):
-        failures = check_eligibility(edition=edition, facts=facts(UNIT, operating_since=date(2021, 4, 2)),
+        failures = check(edition=edition, facts=facts(UNIT, operating_since=date(2021, 4, 2)),
                                      on=ON[WEIHAI])
     assert found(failures) == [(K.OPERATING_YEARS, "第十条第（一）项")]
     message = failures[0].message
     assert message.startswith("威海市长质量奖 第十条第（一）项")
     assert ("4" in message, "5" in message) == (True, True)
+
+
+# --- a past winner may apply again after N years (the no_repeat_winner rule's years) -------------------------
+
+
+@pytest.mark.parametrize(("won", "years", "expected", "fragments"), [
+    pytest.param(2025, None, [(K.NO_REPEAT_WINNER, "第六条第二款")], ["past winners may not apply again."],
+                 id="W6c-weihai-第六条第二款-years-empty-never-again"),
+    pytest.param(2016, None, [(K.NO_REPEAT_WINNER, "第六条第二款")], ["already won this award in 2016"],
+                 id="W6c-weihai-第六条第二款-years-empty-ten-years-later-still-refused"),
+    pytest.param(2024, 3, [(K.NO_REPEAT_WINNER, "第六条第二款")],
+                 ["won this award in 2024; a past winner may apply again 3 years after the winning edition, "
+                  "from the edition of 2027."],
+                 id="W6c-weihai-第六条第二款-3y-edition-before-won-plus-3-refused"),
+    pytest.param(2023, 3, [], [], id="W6c-weihai-第六条第二款-3y-edition-of-won-plus-3-allowed"),
+    pytest.param(2020, 3, [], [], id="W6c-weihai-第六条第二款-3y-later-edition-allowed"),
+    pytest.param(2025, 1, [], [], id="W6c-weihai-第六条第二款-1y-next-edition-allowed"),
+])
+def test_no_repeat_winner_years_counted_in_editions(edition_of, won, years, expected, fragments):
+    # None of the rulebooks gives a number today; an office that sets one gets this reading.
+    EligibilityRule.objects.filter(rulebook__scheme__code=WEIHAI, kind=K.NO_REPEAT_WINNER).update(years=years)
+    failures = check(edition=edition_of(WEIHAI), facts=facts(UNIT, past_awards=award(WEIHAI, won)), on=ON[WEIHAI])
+    assert found(failures) == expected
+    assert [f for f in fragments if f not in " ".join(x.message for x in failures)] == []
+
+
+def test_no_repeat_winner_singular_year_message(edition_of):
+    EligibilityRule.objects.filter(rulebook__scheme__code=LINYI, kind=K.NO_REPEAT_WINNER).update(years=1)
+    failures = check(edition=edition_of(LINYI), facts=facts(UNIT, past_awards=award(LINYI, 2022)), on=ON[LINYI])
+    assert found(failures) == [(K.NO_REPEAT_WINNER, "第六条")]
+    assert "may apply again 1 year after the winning edition, from the edition of 2023." in failures[0].message
+
+
+# --- the scheme whose earlier winners qualify is data (EligibilityRule.source_scheme) ------------------------
+
+
+def test_previous_provincial_benchmark_scheme_is_read_from_the_rule(edition_of):
+    rule = EligibilityRule.objects.get(rulebook__scheme__code=NATIONAL, kind=K.PREVIOUS_PROVINCIAL_BENCHMARK)
+    assert rule.source_scheme.code == SHANDONG
+    edition = edition_of(NATIONAL)
+    assert check(edition=edition, facts=nat(), on=ON[NATIONAL]) == []
+    # Pointing the rule at another scheme changes who qualifies, with no change of code.
+    rule.source_scheme = Scheme.objects.get(code=ZIBO)
+    rule.save(update_fields=["source_scheme"])
+    edition = Edition.objects.select_related("scheme", "rulebook").get(pk=edition.pk)
+    assert found(check(edition=edition, facts=nat(), on=ON[NATIONAL])) == [
+        (K.PREVIOUS_PROVINCIAL_BENCHMARK, NOTICE_2_1)
+    ]
+    assert check(edition=edition, facts=nat(past_awards=award(ZIBO, 2021)), on=ON[NATIONAL]) == []
+
+
+def test_previous_provincial_benchmark_without_a_scheme_is_a_configuration_error(edition_of):
+    EligibilityRule.objects.filter(kind=K.PREVIOUS_PROVINCIAL_BENCHMARK).update(source_scheme=None)
+    with pytest.raises(ImproperlyConfigured, match="names no scheme"):
+        check(edition=edition_of(NATIONAL), facts=nat(), on=ON[NATIONAL])
+
+
+def test_focus_field_without_options_is_a_configuration_error(edition_of):
+    EligibilityRule.objects.filter(rulebook__scheme__code=SHANDONG, kind=K.FOCUS_FIELD).update(options=[])
+    with pytest.raises(ImproperlyConfigured, match="has no options"):
+        check(edition=edition_of(SHANDONG), facts=sd(), on=ON[SHANDONG])
+
+
+@pytest.mark.parametrize(("code", "article", "keys"), [
+    pytest.param(SHANDONG, "一（一）", ["一（一）1", "一（一）2", "一（一）3"],
+                 id="S1-shandong-一（一）1-3-three-fields"),
+    pytest.param(NATIONAL, "第十条", [f"第十条第（{n}）项" for n in "一二三四五"],
+                 id="N10-national-第十条-five-categories"),
+])
+def test_focus_field_options_are_the_rulebook_items(code, article, keys):
+    rule = EligibilityRule.objects.get(rulebook__scheme__code=code, kind=K.FOCUS_FIELD)
+    assert (rule.category, rule.article, [option["key"] for option in rule.options]) == (UNIT, article, keys)
+    assert all(option["text"].endswith("典型经验。") for option in rule.options)
+
+
+def test_eligibility_declaration_message_in_chinese_quotes_the_rule(edition_of):
+    with translation.override("zh-hans"):
+        failures = check(edition=edition_of(WEIHAI), facts=facts(UNIT, violation_free_declared=False), on=ON[WEIHAI])
+    assert found(failures) == [(K.VIOLATION_FREE_YEARS, "第十条第（六）项")]
+    assert failures[0].message.startswith("威海市长质量奖 第十条第（六）项")
+    assert "近3年内无其他违反法律、法规行为" in failures[0].message
+    assert "严重" not in failures[0].message
+
+
+# --- art. 3 of the city schemes: the region half, checked when the application is created --------------------
+
+
+@pytest.mark.parametrize(("code", "inside", "outside", "region"), [
+    pytest.param(ZIBO, "370303", "371002", "淄博市", id="Z3-zibo-第三条第一款-applicant-outside-zibo-refused"),
+    pytest.param(LINYI, "371302", "370303", "临沂市", id="L3-linyi-第三条第一款-applicant-outside-linyi-refused"),
+    pytest.param(WEIHAI, "371002", "371302", "威海市", id="W3-weihai-第三条第一款-applicant-outside-weihai-refused"),
+])
+def test_city_scheme_region_refusal(code, inside, outside, region):
+    edition = make_edition(code)
+    with pytest.raises(ValidationError) as caught:
+        services.application_create(edition=edition, category=UNIT, by=make_unit_applicant(outside))
+    assert f"is open to applicants in {region}" in caught.value.messages[0]
+    assert Application.objects.count() == 0
+    application = services.application_create(edition=edition, category=UNIT, by=make_unit_applicant(inside))
+    assert application.recommender.is_within(edition.scheme.region)

@@ -9,10 +9,20 @@ from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent
 from applications import services
 from applications.enums import ApplicationState, FileKind, RecommendationDecision
-from applications.models import Application, ApplicationFile, ApplicationTransition, Recommendation
+from applications.models import (
+    Application,
+    ApplicationFile,
+    ApplicationTransition,
+    CityProposal,
+    CitySubmission,
+    Recommendation,
+    RecommendingBody,
+    RequiredMaterial,
+)
+from awards.models import Edition, EligibilityRule, OfficeSetValue, Rulebook
 from tests.applications.conftest import FILLED_FORM, make_coordinator, make_edition, make_unit_applicant
 from tests.concurrency import needs_postgres, run_together
-from tests.factories import UserFactory
+from tests.factories import UserFactory, confirm_office_values
 
 S = ApplicationState
 pytestmark = pytest.mark.django_db
@@ -30,6 +40,9 @@ def ready_draft(applicant, edition, pdf_upload, *, form=FILLED_FORM, declaration
     )
     services.application_file_upload(
         application=application, by=applicant, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
+    )
+    services.application_file_upload(
+        application=application, by=applicant, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
     )
     return application
 
@@ -184,10 +197,79 @@ def test_submit_lists_every_missing_piece(unit_applicant, weihai_edition):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.application_submit(application=application, by=unit_applicant)
     messages = caught.value.messages
-    assert any("Fill in:" in m and "Overview of the unit" in m for m in messages)
-    assert any("Upload the Self-evaluation report" in m for m in messages)
+    assert any(m.startswith("Fill in 《威海市市长质量奖认定申报表》 (第十三条):") and "Overview of the unit" in m for m in messages)
+    assert "Upload 《自我评价报告》 as “Self-evaluation report” (第十三条)." in messages
+    assert "Upload 有关证明材料 as “Supporting evidence” (第十三条)." in messages
     assert any("第十条第（五）项" in m for m in messages)  # accident-free declaration not made
     assert Application.objects.get(pk=application.pk).state == S.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("code", "district", "expected"),
+    [
+        pytest.param(
+            "zibo-leading",
+            "370302",
+            [
+                ("online_form", "《淄博市质量领军企业（人物）申报表》", "第十五条"),
+                ("self_evaluation", "《自我评价报告》", "第十五条"),
+                ("evidence", "有关证明材料", "第十五条"),
+            ],
+            id="Z15b-zibo-art15-form-self-evaluation-evidence",
+        ),
+        pytest.param(
+            "weihai-mayor",
+            "371002",
+            [
+                ("online_form", "《威海市市长质量奖认定申报表》", "第十三条"),
+                ("self_evaluation", "《自我评价报告》", "第十三条"),
+                ("evidence", "有关证明材料", "第十三条"),
+            ],
+            id="W13b-weihai-art13-form-self-evaluation-evidence",
+        ),
+        pytest.param(
+            "linyi-mayor",
+            "371302",
+            [
+                ("online_form", "《临沂市市长质量奖申报表》", "第十四条"),
+                ("self_evaluation", "《自我评价报告》", "第十四条"),
+                ("evidence", "有关证明材料", "第十四条"),
+            ],
+            id="L14b-linyi-art14-form-self-evaluation-evidence",
+        ),
+    ],
+)
+def test_submit_requires_the_materials_of_the_rulebook(db, pdf_upload, code, district, expected):
+    """The materials are rule data per rulebook; a submission lacking any is refused with the article, and
+    one with all of them (evidence included) goes through."""
+    edition = make_edition(code)
+    material_rows = [
+        (m.kind, m.label, m.article) for m in RequiredMaterial.objects.filter(rulebook=edition.rulebook, category="")
+    ]
+    assert material_rows == expected
+    applicant = make_unit_applicant(district)
+    application = ready_draft(applicant, edition, pdf_upload)
+    evidence = application.files.get(kind=FileKind.EVIDENCE)
+    services.application_file_remove(file=evidence, by=applicant)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_submit(application=application, by=applicant)
+    _kind, label, article = expected[2]
+    assert f"Upload {label} as “Supporting evidence” ({article})." in caught.value.messages
+    services.application_file_upload(
+        application=application, by=applicant, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
+    )
+    try:
+        services.application_submit(application=application, by=applicant)
+    except ValidationError as error:  # other rules of the scheme may still refuse; the materials must not
+        assert not [m for m in error.messages if article in m and ("Upload" in m or "上传" in m)]
+
+
+def test_required_materials_are_office_data(db, unit_applicant, weihai_edition, pdf_upload):
+    """W13b: the office can change the list in the admin; the check reads it, nothing is hard-coded."""
+    RequiredMaterial.objects.filter(rulebook=weihai_edition.rulebook, kind="evidence").delete()
+    application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
+    services.application_file_remove(file=application.files.get(kind=FileKind.EVIDENCE), by=unit_applicant)
+    assert services.application_submit(application=application, by=unit_applicant).state == S.SUBMITTED
 
 
 def test_submit_ineligible_unit_told_the_article(db, weihai_edition, pdf_upload):
@@ -389,7 +471,12 @@ def make_individual(district_code="371002", *, since=date(2010, 5, 1)):
     return user
 
 
-INDIVIDUAL_FORM = {"summary": "从事质量工作十六年。", "contributions": "主持质量攻关项目。", "recognition": ""}
+INDIVIDUAL_FORM = {
+    "summary": "从事质量工作十六年。",
+    "contributions": "主持质量攻关项目。",
+    "recognition": "",
+    "declared": ["clean_record", "integrity"],  # Weihai art. 12 (一) and (七)
+}
 
 
 def test_individual_applies_and_is_keyed_by_person(weihai_edition, pdf_upload, coordinator):
@@ -411,6 +498,9 @@ def test_individual_applies_and_is_keyed_by_person(weihai_edition, pdf_upload, c
     services.application_file_upload(
         application=application, by=person, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
     )
+    services.application_file_upload(
+        application=application, by=person, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
+    )
     services.application_submit(application=application, by=person)
     application.refresh_from_db()
     assert (application.state, application.applicant_name) == (S.SUBMITTED, "李质量")
@@ -429,6 +519,9 @@ def test_individual_with_nine_years_told_weihai_art12(weihai_edition, pdf_upload
     )
     services.application_file_upload(
         application=application, by=person, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
+    )
+    services.application_file_upload(
+        application=application, by=person, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
     )
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.application_submit(application=application, by=person)
@@ -517,7 +610,8 @@ def test_resubmission_keeps_first_submission_time(unit_applicant, coordinator, w
     assert Application.objects.get(pk=application.pk).submitted_at == first
 
 
-def test_decision_after_recommendation_deadline_refused(unit_applicant, coordinator, weihai_edition, pdf_upload):
+@pytest.mark.parametrize("row", [pytest.param("W13c", id="W13c-Z15c-weihai-art13-zibo-art15-district-deadline")])
+def test_decision_after_recommendation_deadline_refused(row, unit_applicant, coordinator, weihai_edition, pdf_upload):
     application = submitted(unit_applicant, weihai_edition, pdf_upload)
     yesterday = timezone.localdate() - timedelta(days=1)
     type(weihai_edition).objects.filter(pk=weihai_edition.pk).update(recommendation_deadline=yesterday)
@@ -553,7 +647,7 @@ def test_someone_elses_application_is_a_404_and_the_attempt_is_audited(unit_appl
 
     application = ready_draft(unit_applicant, weihai_edition, pdf_upload)
     stranger = make_unit_applicant()
-    file = application.files.get()
+    file = application.files.get(kind=FileKind.SELF_EVALUATION)
     with pytest.raises(Http404):
         selectors.application_for(user=stranger, pk=application.pk)
     with pytest.raises(Http404):
@@ -572,3 +666,188 @@ def test_someone_elses_application_is_a_404_and_the_attempt_is_audited(unit_appl
 
 def _errors_of(functions):
     return run_together(functions)[0]
+
+
+# --- the Shandong notice's routes and the national recommendation (rule data) -------------------------------
+
+
+def _in_force_today(code):
+    """The Shandong notice and the national rules carry 2021/2022 dates; a test round runs them today."""
+    Rulebook.objects.filter(scheme__code=code).update(
+        valid_until=None, application_window_from=None, application_window_until=None, submission_deadline=None
+    )
+    confirm_office_values(code)
+
+
+def benchmark_draft(applicant, edition, pdf_upload, focus):
+    rules = EligibilityRule.objects.filter(rulebook=edition.rulebook)
+    form = {**FILLED_FORM, "declared": list(rules.values_list("kind", flat=True)), "focus_field": {"key": focus, "text": "x"}}
+    return ready_draft(applicant, edition, pdf_upload, form=form)
+
+
+def _past_provincial_benchmark(applicant, year):
+    """An earlier provincial benchmark held by `applicant`'s unit (Shandong notice 二（一）: cities propose only
+    from these)."""
+    edition = Edition.objects.filter(scheme__code="shandong-benchmark", year=year).first() or make_edition(
+        "shandong-benchmark", year=year
+    )
+    return Application.objects.create(
+        edition=edition,
+        category="unit",
+        owner=applicant,
+        organisation=applicant.organisation,
+        applicant_key=f"org:{applicant.organisation_id}",
+        recommender=applicant.organisation.district.recommender_at("city"),
+        number=f"SD-{year}-9{applicant.organisation_id:03d}",
+        state=S.AWARDED,
+        awarded_on=date(year, 12, 1),
+    )
+
+
+def national_submitted(pdf_upload, district="371002"):
+    _in_force_today("national-benchmark")
+    edition = Edition.objects.filter(scheme__code="national-benchmark").first() or make_edition("national-benchmark")
+    applicant = make_unit_applicant(district)
+    _past_provincial_benchmark(applicant, edition.year - 1)
+    application = benchmark_draft(applicant, edition, pdf_upload, "第十条第（一）项")
+    return services.application_submit(application=application, by=applicant)
+
+
+@pytest.mark.parametrize("row", [pytest.param("N7", id="N7-national-art7-art17-recommending-bodies-with-quotas")])
+def test_national_recommending_bodies_are_data(db, row):
+    """N7: art. 7, 17 name the provincial industry departments and the national industry associations, each
+    within a quota the text does not give (office-set); the 1-per-city limit is not the national rulebook's."""
+    rulebook = Rulebook.objects.get(scheme__code="national-benchmark")
+    bodies = list(
+        RecommendingBody.objects.filter(rulebook=rulebook).values_list("kind", "name", "district__code", "quota", "article")
+    )
+    assert bodies == [
+        ("industry_association", "全国性行业协会", None, None, "第七条、第十七条"),
+        ("province_department", "省级工业和信息化主管部门", "370000", None, "第七条、第十七条"),
+    ]
+    assert (rulebook.recommender_level, rulebook.recommendation_quota, rulebook.recommendation_quota_article) == (
+        "province",
+        None,
+        "第七条、第十七条",
+    )
+    keys = set(OfficeSetValue.objects.filter(rulebook=rulebook).values_list("key", flat=True))
+    assert {"recommending_body_quota:province_department", "recommending_body_quota:industry_association"} <= keys
+
+
+@pytest.mark.parametrize(
+    ("row",),
+    [
+        pytest.param("S4a", id="S4a-shandong-2-1-one-per-city-proposal"),
+        pytest.param("S4b", id="S4b-shandong-2-1-from-earlier-provincial-benchmarks"),
+    ],
+)
+def test_city_preselection_belongs_to_the_shandong_notice(db, row):
+    """S4a/S4b: the cities' proposal, at most 1 each from earlier provincial benchmarks, is held on the Shandong
+    rulebook (二（一）) as a pre-selection feeding the national scheme, with the province's choice (二（二）)."""
+    body = RecommendingBody.objects.get(kind="city_proposal")
+    assert (body.rulebook.scheme.code, body.towards.code, body.level, body.quota, body.article, body.selection_article) == (
+        "shandong-benchmark",
+        "national-benchmark",
+        "city",
+        1,
+        "二（一）",
+        "二（二）",
+    )
+    if row == "S4b":
+        rule = EligibilityRule.objects.get(rulebook__scheme__code="national-benchmark", kind="previous_provincial_benchmark")
+        assert rule.article == "鲁工信2021年通知二（一）"
+
+
+def test_city_proposes_at_most_one_and_the_province_chooses(db, pdf_upload):
+    """S4a-shandong-2-1 and S4d-shandong-2-2: the city coordinator proposes one application; a second is refused
+    with the notice's article; the province recommends only what a city proposed, within its office-set quota."""
+    first = national_submitted(pdf_upload)
+    second = national_submitted(pdf_upload, district="371003")
+    assert (first.state, first.recommender.code) == (S.SUBMITTED, "370000")
+    city = make_coordinator("371000", username="weihai-city")
+    province = make_coordinator("370000", username="shandong-province")
+    services.application_city_propose(application=first, by=city, opinion="往年省级质量标杆，推荐")
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_city_propose(application=second, by=city, opinion="也推荐")
+    assert caught.value.messages == ["威海市 has already proposed 1 of its 1 (二（一）)."]
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_recommend(application=second, by=province, opinion="同意")
+    assert "二（一）" in caught.value.messages[0] and "二（二）" in caught.value.messages[0]
+    # The quota of the provincial department (art. 17: 按照推荐名额) is set by the office, confirmed above; empty
+    # it is refused, entered it is used.
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_recommend(application=first, by=province, opinion="同意")
+    assert caught.value.messages == [
+        "The award office has not entered the quota of 省级工业和信息化主管部门 (第七条、第十七条)."
+    ]
+    OfficeSetValue.objects.filter(key="recommending_body_quota:province_department").update(value="1")
+    assert services.application_recommend(application=first, by=province, opinion="专家评审后确定推荐").state == S.RECOMMENDED
+
+
+@pytest.mark.parametrize("row", [pytest.param("S4d", id="S4d-shandong-2-2-unconfirmed-quota-refused")])
+def test_province_quota_unconfirmed_is_refused(db, pdf_upload, row):
+    application = national_submitted(pdf_upload)
+    OfficeSetValue.objects.filter(key="recommending_body_quota:province_department").update(confirmed_at=None)
+    services.application_city_propose(
+        application=application, by=make_coordinator("371000", username="c1"), opinion="推荐"
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_recommend(application=application, by=make_coordinator("370000", username="p1"), opinion="同意")
+    assert "第十七条" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize("row", [pytest.param("S3b", id="S3b-shandong-1-3-3-province-owned-submit-directly")])
+def test_province_owned_enterprise_submits_directly_to_the_province(db, pdf_upload, row):
+    _in_force_today("shandong-benchmark")
+    edition = make_edition("shandong-benchmark")
+    applicant = make_unit_applicant("371002")
+    application = benchmark_draft(applicant, edition, pdf_upload, "一（一）1")
+    services.application_set_route(application=application, by=applicant, province_owned=True)
+    application = services.application_submit(application=application, by=applicant)
+    assert (application.state, application.recommender.code) == (S.RECOMMENDED, "370000")
+    assert ApplicationTransition.objects.get(application=application).comment == "省属企业直接报送省工业和信息化厅（一（三）3）"
+
+
+def test_province_owned_route_refused_where_the_rulebook_has_none(unit_applicant, weihai_edition):
+    """S3b: only a rulebook holding the direct route (Shandong 一（三）3) lets an applicant skip its district."""
+    application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.application_set_route(application=application, by=unit_applicant, province_owned=True)
+    assert "has no direct submission" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("S3f", id="S3f-shandong-1-3-3-city-sends-letter-and-table"),
+        pytest.param("S3c", id="S3c-shandong-1-3-2-statistics-table-annex-3"),
+    ],
+)
+def test_city_submission_holds_letter_and_statistics_table(db, pdf_upload, row):
+    _in_force_today("shandong-benchmark")
+    edition = make_edition("shandong-benchmark")
+    applicant = make_unit_applicant("371002")
+    application = services.application_submit(
+        application=benchmark_draft(applicant, edition, pdf_upload, "一（一）1"), by=applicant
+    )
+    city = make_coordinator("371000", username="weihai-bureau")
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.city_submission_submit(edition=edition, district=application.recommender, by=city, letter=pdf_upload())
+    assert caught.value.messages == [f"威海市 has recommended no application to {edition} yet."]
+    services.application_recommend(application=application, by=city, opinion="同意推荐")
+    submission = services.city_submission_submit(
+        edition=edition, district=application.recommender, by=city, letter=pdf_upload("推荐函.pdf")
+    )
+    assert (submission.district.code, submission.letter_name, list(submission.applications.all())) == (
+        "371000",
+        "推荐函.pdf",
+        [application],
+    )
+    from openpyxl import load_workbook
+
+    with submission.statistics.open("rb") as handle:
+        sheet = load_workbook(handle).active
+    assert application.number in [cell.value for cell in sheet["A"]] + [c.value for row_ in sheet.iter_rows() for c in row_]
+    stranger = make_coordinator("371300", username="linyi-bureau")
+    with pytest.raises(PermissionDenied):
+        services.city_submission_submit(edition=edition, district=application.recommender, by=stranger, letter=pdf_upload())

@@ -74,6 +74,9 @@ def ready_draft(applicant, edition, *, form=FILLED_FORM):
     services.application_file_upload(
         application=application, by=applicant, kind=FileKind.SELF_EVALUATION, uploaded=pdf_file()
     )
+    services.application_file_upload(
+        application=application, by=applicant, kind=FileKind.EVIDENCE, uploaded=pdf_file()
+    )
     return application
 
 
@@ -115,7 +118,7 @@ def scene(db):
         "other_applicant": theirs,
         "application": application,
         "other_application": other,
-        "file": application.files.get(),
+        "file": application.files.get(kind=FileKind.SELF_EVALUATION),
         "coordinator": make_coordinator("371002", username="coord-a"),
         "other_coordinator": make_coordinator("371003", username="coord-b"),
     }
@@ -151,7 +154,7 @@ def request(client, spec, url):
 
 def assert_untouched(scene):
     application = Application.objects.get(pk=scene["application"].pk)
-    assert (application.state, application.files.filter(superseded_at__isnull=True).count()) == (S.SUBMITTED, 1)
+    assert (application.state, application.files.filter(superseded_at__isnull=True).count()) == (S.SUBMITTED, 2)
     assert Recommendation.objects.count() == 0
 
 
@@ -192,13 +195,14 @@ def test_outsider_someone_elses_application_is_404(client, scene, spec, who):
 
 def test_outsider_applicant_guessing_file_urls_gets_404_for_every_other_file(client, scene):
     client.force_login(scene["other_applicant"])
-    own = scene["other_application"].files.get()
+    own = scene["other_application"].files.get(kind=FileKind.SELF_EVALUATION)
     response = client.get(reverse("applications:file", kwargs={"pk": own.pk}))
     assert response.status_code == 200
     # Read through the test client's wrapper (a bare close() would end the test's database connection).
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    for pk in range(1, own.pk + 5):
-        if pk != own.pk:
+    owned = set(scene["other_application"].files.values_list("pk", flat=True))
+    for pk in range(1, max(owned) + 5):
+        if pk not in owned:
             assert client.get(reverse("applications:file", kwargs={"pk": pk})).status_code == 404
 
 
@@ -443,7 +447,7 @@ def test_individual_applies_as_an_individual_and_sees_the_number_masked(client, 
     body = client.get(reverse("applications:edit", kwargs={"pk": application.pk})).content.decode()
     for name in ("summary", "contributions", "recognition", "accident_free_declared"):
         assert f'name="{name}"' in body
-    assert "the unit I work for had no major quality" in body
+    assert "I declare: 所在单位近3年内未发生重大质量、生产、安全或环境污染、公共卫生等事故" in body  # art. 12(6)
     body = client.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
     assert mask_id_number(number) in body and number not in body
 
@@ -510,7 +514,7 @@ def test_form_shows_fields_declarations_rules_and_required_marks(client, unit_ap
     for name in ("summary", "quality_management", "main_indicators", "achievements"):
         assert f'name="{name}"' in body
     assert 'name="accident_free_declared"' in body
-    assert "in the last 3 years" in body
+    assert "The unit declares: 近3年内未发生重大质量、生产、安全或环境污染、公共卫生等事故" in body  # art. 10(5)
     assert 'name="profitable_years"' not in body  # Weihai has no profitable-years rule
     assert "第十条第（一）项" in body  # the eligibility rules, with their articles
     for kind in ("application_form", "self_evaluation", "evidence"):
@@ -525,7 +529,7 @@ def test_save_draft_then_upload_then_submit(client, unit_applicant, weihai_editi
     application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
     client.force_login(unit_applicant)
     url = reverse("applications:edit", kwargs={"pk": application.pk})
-    response = client.post(url, edit_post(file_self_evaluation=pdf_file()))
+    response = client.post(url, edit_post(file_self_evaluation=pdf_file(), file_evidence=pdf_file()))
     assert (response.status_code, response["Location"]) == (302, url)
     application.refresh_from_db()
     assert (application.form_data, application.accident_free_declared, application.state) == (
@@ -533,7 +537,7 @@ def test_save_draft_then_upload_then_submit(client, unit_applicant, weihai_editi
         True,
         S.DRAFT,
     )
-    stored = ApplicationFile.objects.get(application=application)
+    stored = ApplicationFile.objects.get(application=application, kind=FileKind.SELF_EVALUATION)
     assert (stored.kind, stored.name, stored.content_type) == ("self_evaluation", "自评报告.pdf", "application/pdf")
     body = client.get(url).content.decode()
     assert stored.sha256[:12] in body
@@ -551,8 +555,8 @@ def test_reupload_keeps_the_old_version_as_history(client, unit_applicant, weiha
     url = reverse("applications:edit", kwargs={"pk": application.pk})
     client.post(url, edit_post(file_self_evaluation=pdf_file("自评报告第二版.pdf")))
     current, old = (
-        ApplicationFile.objects.filter(application=application, superseded_at__isnull=True).get(),
-        ApplicationFile.objects.filter(application=application, superseded_at__isnull=False).get(),
+        ApplicationFile.objects.filter(application=application, kind=FileKind.SELF_EVALUATION, superseded_at__isnull=True).get(),
+        ApplicationFile.objects.filter(application=application, kind=FileKind.SELF_EVALUATION, superseded_at__isnull=False).get(),
     )
     assert (current.name, old.name) == ("自评报告第二版.pdf", "自评报告.pdf")
     body = client.get(url).content.decode()
@@ -636,8 +640,8 @@ def test_bad_input_missing_fields_keep_what_was_typed(client, unit_applicant, we
     assert response.status_code == 200
     assert "只写了概况，其余还没写。" in body and "一项成果" in body
     errors = body.split('id="submit-errors"', 1)[1].split("</div>", 1)[0]
-    assert "Fill in:" in errors
-    assert "Upload the Self-evaluation report." in errors
+    assert "Fill in 《威海市市长质量奖认定申报表》 (第十三条):" in errors
+    assert "Upload 《自我评价报告》 as “Self-evaluation report” (第十三条)." in errors
     assert "第十条第（五）项" in errors  # the accident-free declaration, with its article
     quality = body.split('data-field="quality_management"', 1)[1].split('data-field="', 1)[0]
     assert "Fill this in before submitting." in quality
@@ -791,7 +795,7 @@ def test_main_path_register_apply_upload_submit_recommend(client, weihai_edition
     edit_url = reverse("applications:edit", kwargs={"pk": application.pk})
     assert response["Location"] == edit_url
     assert client.post(edit_url, edit_post()).status_code == 302
-    assert client.post(edit_url, edit_post(file_self_evaluation=pdf_file())).status_code == 302
+    assert client.post(edit_url, edit_post(file_self_evaluation=pdf_file(), file_evidence=pdf_file())).status_code == 302
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit_url, edit_post(action="submit"))

@@ -52,10 +52,13 @@ def test_office_changing_a_quota_in_the_admin_is_audited(client, users):
                 if row.get("scope") == "unit":
                     row["max_count"] = 4
         data.update(_inline_data(fs.prefix, existing))
+    # A quota is a value the rulebook's text gives: the office names the text the new value comes from.
+    data["change_source"] = "测试市人民政府令第1号（修订）"
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     quota = Quota.objects.get(rulebook=rulebook, scope="unit", tier="award")
     assert quota.max_count == 4
     event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="awards.Quota", object_id=str(quota.pk))
     assert (event.actor, event.detail) == (office, "admin inline: max_count")
-    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="awards.Rulebook").count() == 1
+    [rulebook_event] = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="awards.Rulebook")
+    assert rulebook_event.detail == "admin: ; source: 测试市人民政府令第1号（修订）"

@@ -260,6 +260,7 @@ def apply(page, *, edition, category: str, texts: dict[str, str], report: str) -
     for box in page.locator("#application-form input[type=checkbox][name$=_declared]").all():
         box.check()
     page.set_input_files("#id_file_self_evaluation", report)
+    page.set_input_files("#id_file_evidence", report)  # the rulebook's required materials include evidence
     page.click("#submit-button")
     page.wait_for_url(re.compile(r".*/applications/\d+/$"))
     assert page.get_attribute("#application", "data-state") == "submitted", page.locator(".alert").all_inner_texts()
@@ -378,6 +379,11 @@ def office_forms_committee(page, edition, members: list[tuple[ExpertProfile, str
     seat(*last)
     page.click(f"button[data-confirm-body='{body_pk}']")
     assert page.get_attribute(f"section[data-body='{body_pk}']", "data-confirmed") == "true"
+    if page.locator(f"button[data-approve-body='{body_pk}']").count():  # Linyi art. 7(四): the leading group approves
+        page.fill(f"#approved-on-{body_pk}", timezone.localdate().isoformat())
+        page.fill(f"#approval-document-{body_pk}", "质量强市工作领导小组会议纪要")
+        page.click(f"button[data-approve-body='{body_pk}']")
+        assert page.get_attribute(f"section[data-body='{body_pk}']", "data-approved") == "true"
     return body_pk
 
 
@@ -758,6 +764,14 @@ def publish_notice(page, edition, how_to_object: str) -> None:
     page.wait_for_url(f"**{reverse('decisions:board', args=[edition.pk])}")
     expect_alert_success(page)
     assert page.locator("#notice-countdown").is_visible()
+    # Each channel the rulebook names (Zibo 第十八条 新闻媒体, Linyi 第十七条 市内新闻媒体) is recorded from the board's
+    # "where published" page; until then the notice does not close. Weihai's 第十五条 names none: no form.
+    page.locator("#publications-link").click()
+    while page.locator("#publication-form").count():
+        page.fill("#id_where", "本地日报 第2版")
+        page.locator("#publication-form button[type=submit]").click()
+        expect_alert_success(page)
+    assert page.get_attribute("#channels-missing", "data-missing") == "0"
 
 
 def notice_sweep_after_end(edition) -> int:

@@ -47,11 +47,13 @@ def test_browser_unit_registers_applies_and_is_recommended(page, browser, live_s
     page.fill("#id_main_indicators", "近三年产品一次交验合格率 99.9%。")
     page.check("#id_accident_free_declared")
     page.check("#id_violation_free_declared")
+    page.check("input[name=declared][value=independent_liability]")  # Weihai art. 3
     with page.expect_navigation():
         page.click("#save-button")
     assert page.locator(".alert-success[role=alert]").count() == 1
     assert page.input_value("#id_summary") == "本公司主营精密机械，员工三百人。"
     page.set_input_files("#id_file_self_evaluation", str(report))
+    page.set_input_files("#id_file_evidence", str(report))  # Weihai art. 13: evidence too
     page.click("#submit-button")
     page.wait_for_url(re.compile(r".*/applications/\d+/$"))
     assert page.get_attribute("#application", "data-state") == "submitted"

@@ -11,9 +11,10 @@ from django.utils import timezone
 from accounts.enums import Role
 from applications.models import Application
 from reviews.enums import ConflictDecision, SheetState
-from reviews.models import Assignment, EditionStage, ExpertProfile, ScoreItem, ScoreSheet, ScoreSheetTemplate
+from reviews.models import Assignment, EditionStage, ExpertProfile, ScoreItem, ScoreSheet
 from tests.applications.conftest import make_edition, make_unit_applicant
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.reviews.conftest import three_criteria_sheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -34,7 +35,7 @@ def _scene():
         current_stage=edition.rulebook.stages.get(kind="material_review"),
         form_data={"summary": "本公司主营精密机械。"},
     )
-    template = ScoreSheetTemplate.objects.get(code="national-benchmark-2022")
+    template = three_criteria_sheet()  # the national sheet is the national rulebook's only
     stage = EditionStage.objects.create(
         edition=edition,
         stage=application.current_stage,
@@ -67,6 +68,10 @@ def test_browser_expert_declares_scores_and_submits(page):
     row.locator(".declare-link").click()
     page.wait_for_url(f"**/reviews/assignments/{assignment.pk}/declare/")
     page.click("#no-conflict-button")
+    # Weihai art. 24: the undertaking of confidentiality comes before the material.
+    page.wait_for_selector("#undertaking-agree")
+    page.check("#undertaking-agree")
+    page.click("#undertaking-sign-button")
     page.wait_for_url(f"**/reviews/applications/{assignment.application_id}/")
     assert Assignment.objects.get(pk=assignment.pk).declaration.decision == ConflictDecision.NO_CONFLICT
     page.click(f"#my-sheets [data-assignment='{assignment.pk}'] .sheet-link")

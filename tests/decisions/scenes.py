@@ -9,7 +9,7 @@ from applications.models import Application
 from awards.enums import Category, StagePhase, Tier
 from reviews.models import CandidateProposal
 from tests.decisions import individual_winner, make_edition, unit_winner
-from tests.factories import UserFactory
+from tests.factories import UserFactory, confirm_office_values
 
 
 def office_user():
@@ -30,6 +30,8 @@ def chain_scene(
     """An edition of `code` with candidates at the first decision stage (or at the stage of kind `at`), each with
     a line on the proposed list: tiers[i] for the i-th candidate (units first), award by default."""
     edition = make_edition(code)
+    # The office has confirmed the values its rulebook's text leaves open (e.g. Shandong's notice period).
+    confirm_office_values(edition.rulebook)
     stage = stage_of(edition, at) if at else first_decision_stage(edition)
     applications = [
         unit_winner(edition, name=f"候选单位{i}有限公司", state=ApplicationState.CANDIDATE, awarded_on=None)
@@ -69,3 +71,19 @@ def chain_scene(
 
 def past(day: int = 1) -> date:
     return date(2026, 9, day)
+
+
+def publish_on_channels(notice, by=None):
+    """Record the notice as published, on its first day, on every channel its rulebook names (Zibo 第十八条
+    新闻媒体, Linyi 第十七条 市内新闻媒体, national 第二十一条 three sites, Shandong 一（三）4 网上); without this the
+    notice does not close. Written directly: a scene's notice may start in the future of the real clock."""
+    from decisions.models import NoticeChannel, NoticePublication
+
+    by = by or notice.published_by
+    for channel in NoticeChannel.objects.filter(spec__rulebook_id=notice.edition.rulebook_id):
+        NoticePublication.objects.get_or_create(
+            notice=notice,
+            channel=channel,
+            defaults={"published_on": notice.starts_on, "where": f"{channel.name}（测试）", "recorded_by": by},
+        )
+    return notice

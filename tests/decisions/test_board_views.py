@@ -17,6 +17,7 @@ from decisions.services import approval_record
 from tests.applications.conftest import pdf_bytes
 from tests.decisions.scenes import chain_scene, office_user, stage_of
 from tests.factories import UserFactory
+from tests.reviews.committees import acting_committee
 
 S = ApplicationState
 MONDAY = date(2026, 9, 28)
@@ -181,6 +182,7 @@ def test_step_page_shows_the_error_and_keeps_the_input(client, office):
 
 def test_plenary_page_records_votes(client, office):
     edition, applications = chain_scene("linyi-mayor", units=2, individuals=0, at="review_committee")
+    acting_committee(edition, size=9)  # Linyi art. 7(四), 9
     data = {"held_on": "2026-09-25", "minutes": "评审委全体会议", "members_total": 9, "members_present": 7}
     for application, yes in zip(applications, [6, 2], strict=True):
         data |= {f"for_{application.pk}": yes, f"against_{application.pk}": 7 - yes, f"abstain_{application.pk}": 0}

@@ -26,8 +26,9 @@ from decisions.services import (
 )
 from tests.applications.conftest import pdf_bytes
 from tests.concurrency import run_together
-from tests.decisions.scenes import chain_scene, office_user, stage_of
+from tests.decisions.scenes import chain_scene, office_user, publish_on_channels, stage_of
 from tests.factories import UserFactory
+from tests.reviews.committees import acting_committee
 
 S = ApplicationState
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,7 @@ def run_notice(edition, office):
     notice = notice_services.notice_open(
         edition=edition, by=office, starts_on=PUBLISHED, how_to_object="来信来电：0631-5200000"
     )
+    publish_on_channels(notice, office)
     moved = notice_services.notice_sweep(now=notice.ends_at)
     return notice, moved
 
@@ -79,7 +81,15 @@ def approve_all(edition, office, kind="government_approval"):
 # --- each scheme's order ---------------------------------------------------------------------------------------
 
 
-def test_chain_zibo_order_supervision_list_leading_group_notice_approval_announcement(office):
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("Z17", id="Z17-zibo-art17-supervision-opinions-then-leading-group-fixes-list"),
+        pytest.param("Z18", id="Z18-zibo-art18-notice-5-working-days-2026-09-28-to-10-10"),
+        pytest.param("Z19", id="Z19-zibo-art19-city-government-approves-and-announces"),
+    ],
+)
+def test_chain_zibo_order_supervision_list_leading_group_notice_approval_announcement(row, office):
     """Zibo art. 17-19: supervision group's opinions → candidate list → leading group → notice → government."""
     edition, applications = chain_scene("zibo-leading")
     assert [s.kind for s in [applications[0].current_stage]] == ["supervision_opinions"]
@@ -111,7 +121,13 @@ def test_chain_zibo_order_supervision_list_leading_group_notice_approval_announc
     ]
 
 
-def test_chain_weihai_notice_comes_before_the_leading_group(office):
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("W15b", id="W15b-weihai-art15-notice-before-the-leading-group"),
+    ],
+)
+def test_chain_weihai_notice_comes_before_the_leading_group(row, office):
     """Weihai art. 15: the candidate list is published for 5 working days first, then the leading group decides."""
     edition, applications = chain_scene("weihai-mayor")
     decision_step_record(edition=edition, stage=stage_of(edition, "candidate_list"), by=office, held_on=DAY)
@@ -132,9 +148,9 @@ def test_chain_weihai_notice_comes_before_the_leading_group(office):
 @pytest.mark.parametrize(
     "code, first, later",
     [
-        ("zibo-leading", "supervision_opinions", "leading_group"),
-        ("linyi-mayor", "candidate_list", "review_committee"),
-        ("national-benchmark", "candidate_list", "ministry_consultation"),
+        pytest.param("zibo-leading", "supervision_opinions", "leading_group", id="zibo-art17-order"),
+        pytest.param("linyi-mayor", "candidate_list", "review_committee", id="L16b-linyi-art16-plenary-after-the-list"),
+        pytest.param("national-benchmark", "candidate_list", "ministry_consultation", id="national-art20-order"),
     ],
 )
 def test_chain_later_step_refused_while_candidates_wait_at_an_earlier_one(office, code, first, later):
@@ -165,7 +181,15 @@ def test_chain_notice_refused_before_the_leading_group_in_zibo(office):
         notice_services.notice_open(edition=edition, by=office, starts_on=PUBLISHED, how_to_object="电话")
 
 
-def test_chain_national_ministry_consultation_then_ten_working_day_notice(office):
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("N20c", id="N20c-national-art20-ministry-consultation"),
+        pytest.param("N21a", id="N21a-national-art21-notice-10-working-days"),
+        pytest.param("N22", id="N22-national-art22-association-approves"),
+    ],
+)
+def test_chain_national_ministry_consultation_then_ten_working_day_notice(row, office):
     """National art. 20-22: the recommended list goes to the ministry, then 10 working days of notice."""
     edition, applications = chain_scene("national-benchmark", units=2, individuals=0)
     decision_step_record(edition=edition, stage=stage_of(edition, "candidate_list"), by=office, held_on=DAY)
@@ -184,7 +208,13 @@ def test_chain_national_ministry_consultation_then_ten_working_day_notice(office
     assert states(applications) == [S.APPROVED] * 2
 
 
-def test_chain_shandong_goes_straight_to_the_notice(office):
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("S3e", id="S3e-shandong-1-3-4-online-notice-then-approval"),
+    ],
+)
+def test_chain_shandong_goes_straight_to_the_notice(row, office):
     edition, applications = chain_scene("shandong-benchmark", units=2, individuals=0)
 
     notice, moved = run_notice(edition, office)
@@ -210,11 +240,18 @@ def test_candidate_list_step_drops_lines_outside_the_quotas(office):
 
 def linyi_at_plenary(office):
     edition, applications = chain_scene("linyi-mayor")
+    acting_committee(edition, size=9)  # Linyi art. 7(四), 9: the plenary is held by the approved committee
     decision_step_record(edition=edition, stage=stage_of(edition, "candidate_list"), by=office, held_on=DAY)
     return edition, applications
 
 
-@pytest.mark.parametrize("present, ok", [(6, True), (5, False)])
+@pytest.mark.parametrize(
+    "present, ok",
+    [
+        pytest.param(6, True, id="L16b-linyi-art16-quorum-6-of-9-decides"),
+        pytest.param(5, False, id="L16b-linyi-art16-quorum-5-of-9-refused"),
+    ],
+)
 def test_plenary_quorum_two_thirds_of_nine(office, present, ok):
     """Linyi art. 16: the plenary decides; the texts give no quorum, the rulebook's data says two thirds (6 of 9)."""
     edition, applications = linyi_at_plenary(office)
@@ -394,8 +431,14 @@ def test_approve_before_the_document_is_recorded_refused(office):
         application_approve(application=applications[0], by=office)
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("W16", id="W16-weihai-art16-certificate-valid-after-government-document"),
+    ],
+)
 def test_approve_issues_the_certificate_which_verifies_only_after_the_announcement(
-    office, django_capture_on_commit_callbacks
+    row, office, django_capture_on_commit_callbacks
 ):
     edition, applications = weihai_at_approval(office, units=1, individuals=0)
 
@@ -419,8 +462,8 @@ def test_approve_issues_the_certificate_which_verifies_only_after_the_announceme
 @pytest.mark.parametrize(
     "code, category_index, quota_text",
     [
-        ("weihai-mayor", 0, "at most 5 (第六条第一款)"),  # 5 units
-        ("zibo-leading", 0, "at most 5 (第四条)"),
+        pytest.param("weihai-mayor", 0, "at most 5 (第六条第一款)", id="weihai-art6-unit-quota-5"),  # 5 units
+        pytest.param("zibo-leading", 0, "at most 5 (第四条)", id="Z4c-zibo-art4-unit-quota-5"),
     ],
 )
 def test_approve_beyond_the_unit_quota_refused(office, code, category_index, quota_text):
@@ -444,7 +487,14 @@ def test_approve_beyond_the_unit_quota_refused(office, code, category_index, quo
     assert states(applications) == [S.APPROVED] * 5 + [S.CANDIDATE]
 
 
-def test_approve_zibo_total_of_eight(office):
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("Z4b", id="Z4b-zibo-art4-total-of-8"),
+        pytest.param("Z4d", id="Z4d-zibo-art4-fourth-individual-refused"),
+    ],
+)
+def test_approve_zibo_total_of_eight(row, office):
     """Zibo art. 4: at most 8 in total, 5 units and 3 individuals; a 4th individual is refused by its own quota."""
     edition, applications = chain_scene("zibo-leading", units=5, individuals=4, at="government_approval")
     approval_record(
@@ -463,7 +513,14 @@ def test_approve_zibo_total_of_eight(office):
     assert Application.objects.filter(edition=edition, state=S.APPROVED).count() == 8
 
 
-def test_approve_linyi_nomination_tier_has_its_own_quota(office):
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("L2c", id="L2c-linyi-art2-3-nomination-tier-5"),
+        pytest.param("L18", id="L18-linyi-art18-government-approval"),
+    ],
+)
+def test_approve_linyi_nomination_tier_has_its_own_quota(row, office):
     """Linyi art. 2: up to 5 units win the award and up to 5 more the nomination award."""
     tiers = [Tier.AWARD] * 5 + [Tier.NOMINATION] * 6
     edition, applications = chain_scene("linyi-mayor", units=11, individuals=0, tiers=tiers, at="government_approval")

@@ -73,7 +73,9 @@ def _record(application, by, kind, **fields):
 @pytest.mark.parametrize(
     ("code", "category", "kind", "fields"),
     [
-        pytest.param("linyi-mayor", "unit", K.TROPHY, {"issued_on": date(2026, 10, 8)}, id="linyi-art19-unit-trophy"),
+        pytest.param(
+            "linyi-mayor", "unit", K.TROPHY, {"issued_on": date(2026, 10, 8)}, id="L19-linyi-art19-unit-trophy"
+        ),
         pytest.param("linyi-mayor", "unit", K.PLAQUE, {"issued_on": date(2026, 10, 8)}, id="linyi-art19-unit-plaque"),
         pytest.param(
             "linyi-mayor",
@@ -98,14 +100,14 @@ def _record(application, by, kind, **fields):
             "unit",
             K.AWARD_MONEY,
             {"amount": Decimal("200000"), "paid_on": date(2026, 10, 20)},
-            id="weihai-art17-unit-money",
+            id="W17-weihai-art17-unit-money",
         ),
         pytest.param(
             "weihai-mayor",
             "individual",
             K.AWARD_MONEY,
             {"amount": 20000, "paid_on": date(2026, 10, 20)},
-            id="weihai-art17-person-money",
+            id="W17-weihai-art17-person-money",
         ),
     ],
 )
@@ -753,3 +755,197 @@ def test_issued_item_record_concurrent_records_leave_one_row(make_user):
     assert IssuedItem.objects.filter(application=application, kind=K.AWARD_MONEY).count() == 1
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="decisions.IssuedItem").count() == 1
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="decisions.IssuedItem").count() == 3
+
+
+# --- how the award money was used (Weihai art. 19, Linyi art. 21) ------------------------------------------------
+
+
+def _purpose(edition, text):
+    from decisions.models import AwardMoneyPurpose
+
+    return AwardMoneyPurpose.objects.get(rulebook=edition.rulebook, text=text)
+
+
+def _use(item, by, purpose, **fields):
+    from decisions.items import award_money_use_record
+
+    values = {"amount": "50000", "used_on": date(2026, 10, 20)} | fields
+    with translation.override("en"):
+        return award_money_use_record(item=item, purpose=purpose, by=by, **values)
+
+
+@pytest.mark.parametrize(
+    ("code", "article", "purposes"),
+    [
+        pytest.param(
+            "weihai-mayor",
+            "第十九条",
+            ["质量持续改进", "质量攻关", "标准制定", "技术攻关", "科技研发", "人员培训", "实验室建设", "经验推广宣传"],
+            id="W19-weihai-art19-purposes-of-award-money",
+        ),
+        pytest.param(
+            "linyi-mayor",
+            "第二十一条",
+            [
+                "质量持续改进",
+                "质量攻关",
+                "标准制定",
+                "技术攻关",
+                "科技研发",
+                "人员培训",
+                "实验室建设投入",
+                "经验推广宣传",
+            ],
+            id="L21-linyi-art21-purposes-of-award-money",
+        ),
+        pytest.param("zibo-leading", None, [], id="zibo-gives-no-award-money-no-purposes"),
+    ],
+)
+def test_award_money_purposes_are_rulebook_data(code, article, purposes):
+    from decisions.models import AwardMoneyPurpose
+
+    rows = AwardMoneyPurpose.objects.filter(rulebook__scheme__code=code).order_by("position")
+    assert [p.text for p in rows] == purposes
+    assert {p.article for p in rows} == ({article} if article else set())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("weihai-mayor", id="W19-weihai-art19-use-recorded-with-audit"),
+        pytest.param("linyi-mayor", id="L21-linyi-art21-use-recorded-with-audit"),
+    ],
+)
+def test_award_money_use_recorded_against_a_listed_purpose(office, code):
+    from decisions.items import money_used_as_required
+
+    edition = make_edition(code)
+    unit = unit_winner(edition)
+    money = _record(unit, office, K.AWARD_MONEY, amount="200000", paid_on=date(2026, 10, 10))
+    use = _use(money, office, _purpose(edition, "质量攻关"), amount="50000.50")
+    _use(money, office, _purpose(edition, "人员培训"), amount="20000")
+    assert (use.amount, use.used_on, use.recorded_by) == (Decimal("50000.50"), date(2026, 10, 20), office)
+    assert money_used_as_required(money) == Decimal("70000.50")
+    audit = AuditEvent.objects.filter(object_type="decisions.AwardMoneyUse", action=AuditAction.CREATE).order_by("pk")[
+        0
+    ]
+    assert audit.detail == "award money use 质量攻关 50000.50 on 2026-10-20"
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        pytest.param(
+            {"amount": "150000.01"},
+            {"amount": ["Uses of 200000.01 yuan would exceed the 200000.00 yuan paid."]},
+            id="W19-weihai-art19-uses-beyond-the-money-paid-refused",
+        ),
+        pytest.param(
+            {"used_on": date(2026, 10, 9)},
+            {"used_on": ["The date 2026-10-09 is before the money was paid (2026-10-10)."]},
+            id="W19-weihai-art19-use-before-payment-refused",
+        ),
+        pytest.param(
+            {"used_on": date(2026, 11, 3)},
+            {"used_on": ["The date 2026-11-03 is in the future."]},
+            id="W19-weihai-art19-use-in-future-refused",
+        ),
+        pytest.param({"amount": "0"}, {"amount": ["The amount must be more than zero."]}, id="W19-weihai-art19-zero"),
+    ],
+)
+def test_award_money_use_bad_inputs_refused(weihai, office, fields, errors):
+    unit = unit_winner(weihai)
+    money = _record(unit, office, K.AWARD_MONEY, amount="200000", paid_on=date(2026, 10, 10))
+    _use(money, office, _purpose(weihai, "标准制定"))
+    with pytest.raises(ValidationError) as excinfo:
+        _use(money, office, _purpose(weihai, "技术攻关"), **fields)
+    assert _errors(excinfo) == errors
+
+
+@pytest.mark.parametrize(
+    "code", [pytest.param("weihai-mayor", id="W19-weihai-art19-purpose-of-another-rulebook-refused-citing-art19")]
+)
+def test_award_money_use_purpose_not_listed_refused_citing_the_article(office, code):
+    edition = make_edition(code)
+    unit = unit_winner(edition)
+    money = _record(unit, office, K.AWARD_MONEY, amount="200000", paid_on=date(2026, 10, 10))
+    linyi_purpose = _purpose(make_edition("linyi-mayor", 2025), "实验室建设投入")
+    with pytest.raises(ValidationError) as excinfo:
+        _use(money, office, linyi_purpose)
+    [message] = _errors(excinfo)["purpose"]
+    assert "第十九条" in message and "实验室建设" in message and "经验推广宣传" in message
+
+
+def test_award_money_use_refused_outside_office_and_on_other_items(linyi, office, make_user):
+    unit = unit_winner(linyi)
+    money = _record(unit, office, K.AWARD_MONEY, amount="1000", paid_on=date(2026, 10, 10))
+    trophy = _record(unit, office, K.TROPHY, issued_on=date(2026, 10, 10))
+    with pytest.raises(PermissionDenied):
+        _use(money, unit.owner, _purpose(linyi, "质量攻关"), amount="10")
+    with pytest.raises(ValidationError) as excinfo:
+        _use(trophy, office, _purpose(linyi, "质量攻关"), amount="10")
+    assert _errors(excinfo) == {NON_FIELD_ERRORS: ["Uses are recorded only against award money paid."]}
+    assert AuditEvent.objects.filter(action=AuditAction.PERMISSION_REFUSED, actor=unit.owner).count() == 1
+
+
+@pytest.mark.parametrize("code", [pytest.param("weihai-mayor", id="W19-weihai-art19-uses-page-from-the-issued-item")])
+def test_money_uses_page_records_a_use_with_evidence(office, login, code):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.conftest import pdf_bytes
+
+    edition = make_edition(code)
+    unit = unit_winner(edition)
+    money = _record(unit, office, K.AWARD_MONEY, amount="200000", paid_on=date(2026, 10, 10))
+    client = login(office)
+    record_page = client.get(reverse("decisions:item_record", kwargs={"pk": unit.pk})).content.decode()
+    url = reverse("decisions:money_uses", kwargs={"pk": money.pk})
+    assert url in record_page
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "第十九条" in html and "经验推广宣传" in html
+    response = client.post(
+        url,
+        {
+            "purpose": _purpose(edition, "科技研发").pk,
+            "amount": "80000",
+            "used_on": "2026-10-25",
+            "description": "研发项目",
+            "evidence": SimpleUploadedFile("invoice.pdf", pdf_bytes(), content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    use = money.uses.get()
+    assert (use.purpose.text, use.amount, use.evidence_name) == ("科技研发", Decimal("80000.00"), "invoice.pdf")
+    page = client.get(url)
+    assert page.context["account"].not_used_as_required == Decimal("120000.00")
+    evidence = client.get(reverse("decisions:money_use_evidence", kwargs={"pk": money.pk, "use_pk": use.pk}))
+    assert evidence.status_code == 200
+    assert b"".join(evidence.streaming_content) == pdf_bytes()
+    evidence.close()
+
+
+def test_money_uses_page_outsiders_and_query_count(linyi, office, client, login, make_user):
+    unit = unit_winner(linyi)
+    money = _record(unit, office, K.AWARD_MONEY, amount="200000", paid_on=date(2026, 10, 10))
+    trophy = _record(unit, office, K.TROPHY, issued_on=date(2026, 10, 10))
+    url = reverse("decisions:money_uses", kwargs={"pk": money.pk})
+    assert client.get(url).status_code == 302
+    for role in (Role.APPLICANT, Role.EXPERT, Role.AUDITOR):
+        login(make_user(role))
+        assert client.get(url).status_code == 403
+    login(office)
+    assert client.get(reverse("decisions:money_uses", kwargs={"pk": trophy.pk})).status_code == 404
+    assert client.get(reverse("decisions:money_uses", kwargs={"pk": 999999})).status_code == 404
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _use(money, office, _purpose(linyi, "质量攻关"), amount="100")
+    few = queries()
+    for _n in range(30):
+        _use(money, office, _purpose(linyi, "质量攻关"), amount="100")
+    assert queries() == few

@@ -21,7 +21,7 @@ from decisions.models import Objection, PublicNotice
 from decisions.services import application_approve, approval_record
 from decisions.tasks import close_due_notices
 from tests.concurrency import needs_postgres, run_together
-from tests.decisions.scenes import chain_scene, office_user, stage_of
+from tests.decisions.scenes import chain_scene, office_user, publish_on_channels, stage_of
 from tests.decisions.test_chain import document
 from tests.factories import UserFactory
 
@@ -43,10 +43,12 @@ def at_notice(code="weihai-mayor", **scene):
     return chain_scene(code, at="public_notice", **scene)
 
 
-def publish(edition, office, starts_on=MONDAY):
-    return notice_services.notice_open(
+def publish(edition, office, starts_on=MONDAY, *, on_channels=True):
+    """The office's notice; with `on_channels`, recorded as published on every channel its rulebook names."""
+    notice = notice_services.notice_open(
         edition=edition, by=office, starts_on=starts_on, how_to_object="书面异议请寄市强市办，电话0631-5200000"
     )
+    return publish_on_channels(notice, office) if on_channels else notice
 
 
 # --- the end date ----------------------------------------------------------------------------------------------
@@ -57,12 +59,18 @@ def publish(edition, office, starts_on=MONDAY):
     "code, start, end",
     [
         # National Day 2026: 1-7 October off, Saturday the 10th a make-up working day.
-        ("weihai-mayor", date(2026, 9, 28), date(2026, 10, 10)),
-        ("national-benchmark", date(2026, 9, 28), date(2026, 10, 16)),
-        ("weihai-mayor", date(2026, 9, 30), date(2026, 10, 13)),
+        pytest.param("weihai-mayor", date(2026, 9, 28), date(2026, 10, 10), id="W15a-weihai-art15-5-days-national-day"),
+        pytest.param(
+            "national-benchmark", date(2026, 9, 28), date(2026, 10, 16), id="N21a-national-art21-10-days-national-day"
+        ),
+        pytest.param("weihai-mayor", date(2026, 9, 30), date(2026, 10, 13), id="W15a-weihai-art15-5-days-from-30-sep"),
         # Spring Festival 2026: 15-23 February off, Saturday the 14th and 28th make-up working days.
-        ("weihai-mayor", date(2026, 2, 12), date(2026, 2, 26)),
-        ("national-benchmark", date(2026, 2, 13), date(2026, 3, 5)),
+        pytest.param(
+            "weihai-mayor", date(2026, 2, 12), date(2026, 2, 26), id="W15a-weihai-art15-5-days-spring-festival"
+        ),
+        pytest.param(
+            "national-benchmark", date(2026, 2, 13), date(2026, 3, 5), id="N21a-national-art21-10-days-spring-festival"
+        ),
     ],
 )
 def test_notice_end_across_the_2026_holidays(code, start, end):

@@ -17,6 +17,66 @@ from tests.factories import UserFactory
 # service and the page tests.
 
 
+THREE_CRITERIA = "test-three-criteria"
+
+
+def three_criteria_sheet() -> ScoreSheetTemplate:
+    """The scenes' simple sheet: three flat items of 35/35/30 points, no bands, no comments, used by every rulebook.
+    (The national benchmark sheet belongs to the national rulebook only, asks for written comments and carries
+    the office's unconfirmed points; the scenes of the city awards need a sheet of their own.)"""
+    from awards.models import Rulebook
+    from reviews.models import ScoreItem
+
+    template, created = ScoreSheetTemplate.objects.get_or_create(
+        code=THREE_CRITERIA,
+        defaults={
+            "name": "三项评分表（测试）",
+            "kind": "benchmark",
+            "category": "unit",
+            "criteria_edition": "测试",
+            "total_points": 100,
+        },
+    )
+    if created:
+        for position, (code, label, points) in enumerate(
+            [("8.1", "科学性和创新性", 35), ("8.2", "系统性和示范性", 35), ("8.3", "显效性和发展性", 30)], start=1
+        ):
+            ScoreItem.objects.create(template=template, code=code, label=label, points=points, position=position)
+    template.rulebooks.add(*Rulebook.objects.all())
+    return template
+
+
+@pytest.fixture(autouse=True)
+def _assigned_experts_signed_the_undertaking():
+    """In the review scenes an assigned expert has signed the edition's undertaking of confidentiality (Zibo art.
+    22, Weihai art. 24, Linyi art. 24, national art. 15) — a test of the undertaking itself asks for the
+    ``unsigned`` fixture to see the refusal."""
+    from django.db.models.signals import post_save
+
+    from reviews.models import Undertaking
+
+    def sign(sender, instance, created, **kwargs):
+        if created:
+            edition_id = EditionStage.objects.filter(pk=instance.edition_stage_id).values_list("edition_id", flat=True)
+            Undertaking.objects.get_or_create(
+                edition_id=edition_id[0],
+                user_id=instance.expert.user_id,
+                defaults={"article": "—", "text": "—"},
+            )
+
+    post_save.connect(sign, sender=Assignment, dispatch_uid="test-undertaking-signed")
+    yield
+    post_save.disconnect(sender=Assignment, dispatch_uid="test-undertaking-signed")
+
+
+@pytest.fixture
+def unsigned():
+    """Assigned experts have not signed the undertaking (undoes the scenes' default)."""
+    from django.db.models.signals import post_save
+
+    post_save.disconnect(sender=Assignment, dispatch_uid="test-undertaking-signed")
+
+
 def make_expert(name="张专家"):
     user = UserFactory(roles=[Role.EXPERT])
     return ExpertProfile.objects.create(user=user, full_name=name, employer_name="山东大学")
@@ -38,7 +98,7 @@ def scene(db):
         number=f"WH-{edition.year}-0001",
         current_stage=edition.rulebook.stages.get(kind="material_review"),
     )
-    template = ScoreSheetTemplate.objects.get(code="national-benchmark-2022")  # three items, no bands
+    template = three_criteria_sheet()  # three items, no bands
     stage = EditionStage.objects.create(
         edition=edition,
         stage=application.current_stage,

@@ -33,7 +33,13 @@ def test_agency_that_runs_the_stage_assigns_its_experts_on_the_board_zibo_art10_
     staff = _agency_user(test_agency())
     assert may_assign(staff, given)
     client.force_login(staff)
-    page = client.get(reverse("reviews:board", args=[given.pk])).content.decode()
+    # Weihai art. 24: the agency's staff sign the undertaking of confidentiality before they see the applicants.
+    board = reverse("reviews:board", args=[given.pk])
+    undertaking = reverse("reviews:undertaking", args=[given.edition_id])
+    response = client.get(board)
+    assert (response.status_code, response.url) == (302, f"{undertaking}?next={board}")
+    assert client.post(undertaking, {"agree": "yes", "next": board}).url == board
+    page = client.get(board).content.decode()
     assert 'data-can-assign="true"' in page
     assert 'id="overrides-link"' not in page and 'id="ranking-link"' not in page  # the office's own pages
     assert reverse("reviews:agency_stages") in page

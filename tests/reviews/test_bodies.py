@@ -92,9 +92,13 @@ def refusals(actor):
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        pytest.param("linyi-mayor", (True, 1, 1, None, "第九条", ""), id="linyi-art9-odd-1-chair-vice-chairs-several"),
         pytest.param(
-            "national-benchmark", (False, 1, 1, 2, "第十三条", "第十四条"), id="national-art13-1-chair-1to2-vice-art14"
+            "linyi-mayor", (True, 1, 1, None, "第九条", ""), id="L9-linyi-art9-odd-1-chair-vice-chairs-several"
+        ),
+        pytest.param(
+            "national-benchmark",
+            (False, 1, 1, 2, "第十三条", "第十四条"),
+            id="N13-national-art13-1-chair-1to2-vice-art14",
         ),
         pytest.param("weihai-mayor", (False, 1, None, None, "", ""), id="weihai-art14-review-group-defaults"),
         pytest.param("zibo-leading", (False, 1, None, None, "", ""), id="zibo-no-committee-defaults"),
@@ -170,19 +174,19 @@ def test_body_composition_problems_lists_every_problem(make_body, linyi_edition)
         pytest.param(
             [CHAIR, MEMBER, MEMBER],
             ["全国质量标杆 第十三条: the review committee must have 1 to 2 vice chairs; it has 0."],
-            id="national-art13-0-vice-chairs-refused",
+            id="N13-national-art13-0-vice-chairs-refused",
         ),
-        pytest.param([CHAIR, VICE, MEMBER], [], id="national-art13-1-vice-chair-accepted"),
-        pytest.param([CHAIR, VICE, VICE, MEMBER], [], id="national-art13-2-vice-chairs-accepted-even-size"),
+        pytest.param([CHAIR, VICE, MEMBER], [], id="N13-national-art13-1-vice-chair-accepted"),
+        pytest.param([CHAIR, VICE, VICE, MEMBER], [], id="N13-national-art13-2-vice-chairs-accepted-even-size"),
         pytest.param(
             [CHAIR, VICE, VICE, VICE, MEMBER],
             ["全国质量标杆 第十三条: the review committee must have 1 to 2 vice chairs; it has 3."],
-            id="national-art13-3-vice-chairs-refused",
+            id="N13-national-art13-3-vice-chairs-refused",
         ),
         pytest.param(
             [CHAIR, CHAIR, VICE, MEMBER],
             ["全国质量标杆 第十三条: the review committee must have 1 chair(s); it has 2."],
-            id="national-art13-2-chairs-refused",
+            id="N13-national-art13-2-chairs-refused",
         ),
     ],
 )
@@ -207,14 +211,14 @@ def test_body_confirm_national_committee(make_body, national_edition, office, ro
         pytest.param(
             [MEMBER, MEMBER],
             ["全国质量标杆 第十四条: a specialty group must have exactly one leader; it has 0."],
-            id="national-art14-no-leader-refused",
+            id="N14-national-art14-no-leader-refused",
         ),
         pytest.param(
             [LEADER, LEADER, MEMBER],
             ["全国质量标杆 第十四条: a specialty group must have exactly one leader; it has 2."],
-            id="national-art14-two-leaders-refused",
+            id="N14-national-art14-two-leaders-refused",
         ),
-        pytest.param([LEADER, MEMBER, MEMBER], [], id="national-art14-one-leader-accepted"),
+        pytest.param([LEADER, MEMBER, MEMBER], [], id="N14-national-art14-one-leader-accepted"),
     ],
 )
 def test_body_confirm_national_specialty_group(make_body, national_edition, office, roles, problems):

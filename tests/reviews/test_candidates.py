@@ -14,10 +14,10 @@ from accounts.models import AuditEvent, District
 from applications.models import Application, IndividualProfile
 from awards.models import Quota, Stage
 from reviews import candidates
-from reviews.models import Assignment, CandidateProposal, ConsensusRecord, EditionStage, ScoreSheet, ScoreSheetTemplate
+from reviews.models import Assignment, CandidateProposal, ConsensusRecord, EditionStage, ScoreSheet
 from tests.applications.conftest import make_edition, make_unit_applicant
 from tests.factories import UserFactory
-from tests.reviews.conftest import make_expert
+from tests.reviews.conftest import make_expert, three_criteria_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ class Scene:
     def __init__(self, code="weihai-mayor", kinds=("material_review",), experts=1):
         self.edition = make_edition(code, status="finished", **EDITIONS[code])
         self.office = UserFactory(roles=[Role.OFFICE_STAFF])
-        self.template = ScoreSheetTemplate.objects.get(code="national-benchmark-2022")
+        self.template = three_criteria_sheet()
         self.stages = {
             kind: EditionStage.objects.create(
                 edition=self.edition,
@@ -216,7 +216,14 @@ def test_ranking_consensus_replaces_the_stage_result_and_is_flagged(worked):
     assert entries[worked.apps["A"].number]["rank"] == 2
 
 
-def test_ranking_shows_encouraged_types(worked):
+@pytest.mark.parametrize(
+    "_row",
+    [
+        pytest.param(None, id="Z8-zibo-art8-encouraged-types-shown"),
+        pytest.param(None, id="W11-weihai-art11-encouraged-types-shown"),
+    ],
+)
+def test_ranking_shows_encouraged_types(_row, worked):
     with translation.override("en"):
         entries = _by_number(candidates.edition_ranking(edition=worked.edition))
     a, b, e = (entries[worked.apps[k].number] for k in "ABE")
@@ -353,7 +360,10 @@ def test_propose_linyi_tie_at_the_award_cut_moves_on_to_the_nomination_tier():
     assert [tier for _n, _r, tier in _tiers(proposals)] == ["award"] * 4 + ["nomination"] * 3
 
 
-def test_propose_shows_the_encouraged_type_without_reordering_art11():
+@pytest.mark.parametrize("_row", [pytest.param(None, id="L11-linyi-art11-encouraged-type-shown-not-weighted")])
+def test_propose_shows_the_encouraged_type_without_reordering_art11(
+    _row,
+):
     scene = Scene("linyi-mayor")
     plain = scene.ranked("unit", 95, 94, 93, 92, 91)
     favoured = scene.ranked("unit", 90, tags=["own_ip", "leading_standards"])[0]

@@ -23,10 +23,9 @@ from reviews.models import (
     EditionStage,
     GateRecord,
     ScoreSheet,
-    ScoreSheetTemplate,
 )
 from tests.factories import UserFactory
-from tests.reviews.conftest import make_expert
+from tests.reviews.conftest import make_expert, three_criteria_sheet
 from tests.reviews.test_worklist import Listed
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +85,7 @@ class Dossier:
         application = self.application
         coordinator = UserFactory(roles=[Role.DISTRICT_COORDINATOR], display_name="钱推荐")
         today = timezone.localdate()
-        template = ScoreSheetTemplate.objects.get(code="national-benchmark-2022")
+        template = three_criteria_sheet()
         self.stages = {
             kind: EditionStage.objects.get_or_create(
                 edition=edition,

@@ -45,7 +45,8 @@ def refusals(actor):
 # --- registering --------------------------------------------------------------------------------------------
 
 
-def test_expert_register_by_office_creates_profile_role_and_audit(register, office):
+@pytest.mark.parametrize("_row", [pytest.param(None, id="N11-national-art11-expert-pool-register")])
+def test_expert_register_by_office_creates_profile_role_and_audit(_row, register, office):
     user = UserFactory()
     employer = OrganisationFactory()
     expert = register(

@@ -17,13 +17,11 @@ from applications.services import application_pass_stage
 from awards.enums import EditionStatus
 from reviews import progress
 from reviews.enums import GateOutcome, SheetState
-from reviews.models import Assignment, EditionStage, GateRecord, ScoreSheet, ScoreSheetTemplate
+from reviews.models import Assignment, EditionStage, GateRecord, ScoreSheet
 from tests.applications.conftest import make_edition, make_unit_applicant
 from tests.concurrency import needs_postgres, run_together
 from tests.factories import OrganisationFactory, UserFactory
-from tests.reviews.conftest import _application, _edition_stage, make_expert
-
-TEMPLATE = "national-benchmark-2022"
+from tests.reviews.conftest import _application, _edition_stage, make_expert, three_criteria_sheet
 
 
 def build(totals, *, kind="material_review", code="weihai-mayor", edition=None, sheets_due_in=10):
@@ -31,7 +29,7 @@ def build(totals, *, kind="material_review", code="weihai-mayor", edition=None, 
     (None: assigned, sheet not submitted). Applications are numbered in the order given."""
     edition = edition or make_edition(code)
     stage = edition.rulebook.stages.get(kind=kind)
-    template = ScoreSheetTemplate.objects.get(code=TEMPLATE)
+    template = three_criteria_sheet()
     today = timezone.localdate()
     edition_stage = EditionStage.objects.create(
         edition=edition,

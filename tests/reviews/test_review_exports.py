@@ -92,8 +92,8 @@ def test_scores_xlsx_stage_sheet_rows_exact(reviewed):
     at = datetime(2025, 6, 10, 9, 30)
     assert rows[0] == STAGE_HEADER
     assert rows[1:4] == [
-        [unit.number, name, "单位", "王专家", "全国质量标杆遴选评分表", 80, at, "否", *[None] * 7],
-        [unit.number, name, "单位", "赵专家", "全国质量标杆遴选评分表", 90, at, "否", *[None] * 7],
+        [unit.number, name, "单位", "王专家", "三项评分表（测试）", 80, at, "否", *[None] * 7],
+        [unit.number, name, "单位", "赵专家", "三项评分表（测试）", 90, at, "否", *[None] * 7],
         [unit.number, name, "单位", "（汇总）", None, None, None, None, 85, 85, None, 10, "是", 84,
          '=HYPERLINK("http://x")合议一致'],
     ]  # fmt: skip

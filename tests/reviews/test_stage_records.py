@@ -153,10 +153,10 @@ def survey(db):
 @pytest.mark.parametrize(
     ("score", "message"),
     [
-        pytest.param(None, "Enter the survey's score.", id="linyi-art16-missing"),
-        pytest.param("-0.5", "The survey's score must be from 0 to 100.", id="linyi-art16-below-0"),
-        pytest.param("100.01", "The survey's score must be from 0 to 100.", id="linyi-art16-above-100"),
-        pytest.param("abc", "“abc” is not a number.", id="linyi-art16-not-a-number"),
+        pytest.param(None, "Enter the survey's score.", id="L16a-linyi-art16-missing"),
+        pytest.param("-0.5", "The survey's score must be from 0 to 100.", id="L16a-linyi-art16-below-0"),
+        pytest.param("100.01", "The survey's score must be from 0 to 100.", id="L16a-linyi-art16-above-100"),
+        pytest.param("abc", "“abc” is not a number.", id="L16a-linyi-art16-not-a-number"),
     ],
 )
 def test_gate_record_satisfaction_survey_score_range(survey, office, score, message):
@@ -305,7 +305,8 @@ def test_department_sign_off_all_approvals_pass_the_check(linyi, department_user
     assert GateRecord.objects.get().outcome == GateOutcome.PASS
 
 
-def test_department_sign_off_one_refusal_disqualifies(linyi, department_user):
+@pytest.mark.parametrize("_row", [pytest.param(None, id="L15a-linyi-art15-one-department-refusal-disqualifies")])
+def test_department_sign_off_one_refusal_disqualifies(_row, linyi, department_user):
     stage_records.department_sign_off(
         edition_stage=linyi["stage"],
         application=linyi["application"],

@@ -14,6 +14,18 @@ from tests.decisions import make_edition, unit_winner
 DECIDED_ON = date(2026, 10, 15)
 
 
+def cites(*row_ids: str):
+    """Give a test the checklist rows it exercises as its parametrised ids (e.g. "W27b-weihai-art27-3-..."), so
+    that the row id, the scheme and the article appear in the collected test id. Runs the test once per id."""
+    return pytest.mark.parametrize("cited_row", [pytest.param(row_id, id=row_id) for row_id in row_ids], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def cited_row(request):
+    """The checklist row a `cites` test runs for (None elsewhere)."""
+    return getattr(request, "param", None)
+
+
 def ground(code: str, article: str, number: int, category: str = "unit") -> RevocationGround:
     return RevocationGround.objects.get(rulebook__scheme__code=code, category=category, article=article, number=number)
 

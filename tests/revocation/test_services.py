@@ -23,7 +23,7 @@ from revocation.models import CaseEvent, RevocationCase
 from tests.applications.conftest import pdf_bytes
 from tests.decisions import individual_winner, make_edition, unit_winner
 
-from .conftest import DECIDED_ON, case_at, ground
+from .conftest import DECIDED_ON, case_at, cites, ground
 
 pytestmark = pytest.mark.django_db
 PDF = pdf_bytes()
@@ -48,6 +48,20 @@ def test_case_open_by_office_starts_opened_with_timeline_and_audit(winner, offic
     assert case.reference.startswith(f"R{timezone.localdate().year}-")
     assert list(case.events.values_list("from_state", "to_state", "body")) == [("", "opened", "市强市办")]
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="revocation.RevocationCase").count() == 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(CaseSource.SPECIAL_EVALUATION, id="W26-weihai-art26-special-evaluation"),
+        pytest.param(CaseSource.OPINION_SURVEY, id="W26-weihai-art26-opinion-survey"),
+        pytest.param(CaseSource.QUALITY_INSPECTION, id="W26-weihai-art26-quality-inspection"),
+        pytest.param(CaseSource.MEDIA_EXPOSURE, id="W26-weihai-art26-media-exposure"),
+    ],
+)
+def test_case_open_from_each_source_the_office_collects(winner, office, source):
+    case = services.case_open(application=winner, source=source, by=office, summary="收集到的信息")
+    assert (case.state, case.source, case.events.get().body) == ("opened", source, "市强市办")
 
 
 def test_case_open_refuses_non_office_with_audit(winner, make_user):
@@ -119,6 +133,7 @@ def test_report_file_awaits_office_with_reporter_and_evidence(winner, rf):
 # --- steps -----------------------------------------------------------------------------------------------
 
 
+@cites("W27d-weihai-art27-office-proposes-city-government-revokes")
 def test_steps_run_in_order_each_by_the_body_the_scheme_names(winner, office):
     case = case_at("revoked", application=winner, office=office)
     assert list(case.events.values_list("from_state", "to_state", "body")) == [
@@ -130,6 +145,7 @@ def test_steps_run_in_order_each_by_the_body_the_scheme_names(winner, office):
     assert (case.decided_by_body, case.decision_number, case.decided_on) == ("市政府", "威政字〔2026〕88号", DECIDED_ON)
 
 
+@cites("L28c-linyi-art28-leading-group-asks-city-government")
 def test_linyi_decision_is_recorded_for_the_city_government_on_the_leading_groups_proposal(office):
     linyi = make_edition("linyi-mayor", 2025)
     holder = unit_winner(linyi, name="临沂机械有限公司", awarded_on=date(2025, 9, 1))
@@ -195,6 +211,7 @@ def test_revoke_requires_document_number_and_a_proper_date(winner, office, numbe
     assert (winner.state, winner.revoked_on) == ("awarded", None)
 
 
+@cites("W27c-weihai-art27-recovers-plaque-and-money-citing-art27")
 def test_revoke_carries_out_every_consequence(winner, office, make_user):
     IssuedItem.objects.create(
         application=winner,
@@ -215,23 +232,147 @@ def test_revoke_carries_out_every_consequence(winner, office, make_user):
         DECIDED_ON,
         "威政字〔2026〕88号",
     )
-    assert winner.revocation_ground.startswith("第二十七条（2） 发生重大质量、生产安全、环境污染")
+    assert winner.revocation_ground.startswith("第二十七条第（二）项 发生重大质量、生产安全、环境污染")
     last = ApplicationTransition.objects.filter(application=winner).last()
     assert (last.from_state, last.to_state, last.actor) == ("awarded", "revoked", office)
-    # Weihai art. 27: the plaque and the award money are taken back; the unit's certificate is not listed.
-    assert sorted(case.recovery.values_list("kind", "article", "amount_issued", "state")) == [
-        ("award_money", "第十七条", Decimal("200000.00"), "pending"),
-        ("plaque", "第十六条", None, "pending"),
+    # Weihai art. 27: the plaque and the award money are taken back; the unit's certificate is not listed. No use
+    # of the money was recorded, so all of it is due.
+    assert sorted(case.recovery.values_list("kind", "article", "amount_issued", "amount_used", "amount_due")) == [
+        ("award_money", "第二十七条", Decimal("200000.00"), Decimal("0.00"), Decimal("200000.00")),
+        ("plaque", "第二十七条", None, None, None),
     ]
+    assert set(case.recovery.values_list("state", flat=True)) == {"pending"}
     status, found = verification_status(certificate.token)
     assert (status, found.application.revoked_on) == (REVOKED, DECIDED_ON)
 
 
+@cites("W27c-weihai-art28-individual-certificate-and-money-citing-art28")
 def test_revoke_an_individual_recovers_certificate_and_money(weihai, office):
     person = individual_winner(weihai)
     case = case_at("revoked", application=person, office=office)
-    assert sorted(case.recovery.values_list("kind", flat=True)) == ["award_money", "certificate"]
+    assert sorted(case.recovery.values_list("kind", "article")) == [
+        ("award_money", "第二十八条"),
+        ("certificate", "第二十八条"),
+    ]
     assert case.ground.article == "第二十八条"
+
+
+def _paid(application, office, amount: str):
+    return IssuedItem.objects.create(
+        application=application,
+        kind="award_money",
+        amount=Decimal(amount),
+        paid_on=date(2025, 10, 10),
+        recorded_by=office,
+    )
+
+
+def _use(item, office, purpose: str, amount: str):
+    from decisions.items import award_money_use_record
+    from decisions.models import AwardMoneyPurpose
+
+    return award_money_use_record(
+        item=item,
+        purpose=AwardMoneyPurpose.objects.get(rulebook=item.application.edition.rulebook, text=purpose),
+        amount=amount,
+        used_on=date(2026, 3, 1),
+        by=office,
+    )
+
+
+@pytest.mark.parametrize(
+    ("uses", "used", "due"),
+    [
+        pytest.param([], "0.00", "200000.00", id="W27c-weihai-art27-nothing-used-all-recovered"),
+        pytest.param(
+            [("质量攻关", "50000"), ("人员培训", "30000.50")],
+            "80000.50",
+            "119999.50",
+            id="W27c-weihai-art27-recovers-only-money-not-used-as-required",
+        ),
+        pytest.param(
+            [("质量持续改进", "120000"), ("经验推广宣传", "80000")],
+            "200000.00",
+            "0.00",
+            id="W27c-weihai-art27-all-used-as-required-nothing-due",
+        ),
+    ],
+)
+def test_revoke_recovers_only_the_money_not_used_as_required(winner, office, uses, used, due):
+    item = _paid(winner, office, "200000.00")
+    for purpose, amount in uses:
+        _use(item, office, purpose, amount)
+    case = case_at("revoked", application=winner, office=office)
+    money = case.recovery.get(kind="award_money")
+    assert (money.article, money.amount_issued, money.amount_used, money.amount_due) == (
+        "第二十七条",
+        Decimal("200000.00"),
+        Decimal(used),
+        Decimal(due),
+    )
+
+
+@cites("W27c-weihai-art27-recovered-amount-capped-at-money-not-used")
+def test_recovery_of_more_than_the_money_not_used_is_refused(winner, office):
+    item = _paid(winner, office, "200000.00")
+    _use(item, office, "标准制定", "150000")
+    case = case_at("revoked", application=winner, office=office)
+    money = case.recovery.get(kind="award_money")
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.recovery_update(
+            item=money,
+            by=office,
+            state=RecoveryState.RECOVERED,
+            done_on=date(2026, 11, 1),
+            amount_recovered=Decimal("200000.00"),
+        )
+    assert error.value.message_dict["amount_recovered"] == [
+        "Only the money not used as required is recovered: at most 50000.00 yuan (第二十七条)."
+    ]
+
+
+# --- Zibo: the leading group proposes (第十条第（三）项), the procedure is left to separate rules (第二十九条) ----
+
+
+def _zibo_case(office):
+    zibo = make_edition("zibo-leading", 2025)
+    holder = unit_winner(zibo, name="淄博精密制造有限公司", awarded_on=date(2025, 9, 1))
+    return services.case_open(
+        application=holder, source=CaseSource.PERIODIC_EVALUATION, by=office, summary="定期评估不符合条件"
+    )
+
+
+@cites("Z29-zibo-art29-procedure-unconfirmed-refuses-every-step")
+def test_zibo_steps_refused_until_the_office_confirms_the_procedure(office):
+    case = _zibo_case(office)
+    for step in (
+        lambda: services.case_investigate(case=case, by=office),
+        lambda: services.case_dismiss(case=case, by=office, reason="不成立"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            step()
+        [message] = error.value.messages
+        assert "第二十九条" in message and "撤销程序" in message
+    case.refresh_from_db()
+    assert (case.state, case.events.count()) == ("opened", 1)
+
+
+@cites("Z30-zibo-art10-leading-group-proposes-once-procedure-confirmed")
+def test_zibo_case_runs_once_the_procedure_is_confirmed(office):
+    from awards.confirmations import REVOCATION_PROCEDURE, office_set_value_confirm
+    from awards.models import OfficeSetValue
+
+    case = _zibo_case(office)
+    value = OfficeSetValue.objects.get(rulebook=case.application.edition.rulebook, key=REVOCATION_PROCEDURE)
+    office_set_value_confirm(value=value, by=office, basis="淄博市质量领军企业（人物）撤销办法（市质量强市办印发）")
+    case = case_at("revoked", application=case.application, office=office)
+    assert list(case.events.values_list("to_state", "body")) == [
+        ("opened", "市质量强市工作领导小组"),
+        ("investigating", "市质量强市工作领导小组"),
+        ("proposed", "市质量强市工作领导小组"),
+        ("revoked", "市质量强市办"),
+    ]
+    assert case.ground.citation == "第三十条"
 
 
 def test_revoke_twice_is_refused(winner, office):

@@ -14,6 +14,8 @@ from revocation.enums import CaseSource
 from revocation.models import RevocationCase
 from tests.decisions import make_edition, unit_winner
 
+from .conftest import cites
+
 pytestmark = pytest.mark.django_db
 FAIL, PASS = "fail", "pass"
 
@@ -56,6 +58,7 @@ def test_weihai_two_failures_propose_nothing(weihai_holder, office):
     assert RevocationCase.objects.count() == 0
 
 
+@cites("W27b-weihai-art27-3-third-failure-within-2y-proposes")
 def test_weihai_third_failure_within_two_years_proposes_a_case(weihai_holder, office):
     proposed = run(weihai_holder, office, [(date(2024, 1, 10),), (date(2024, 6, 1),), (date(2025, 3, 1),)])
     assert len(proposed) == 1
@@ -64,7 +67,7 @@ def test_weihai_third_failure_within_two_years_proposes_a_case(weihai_holder, of
         "awaiting",
         CaseSource.SPOT_CHECK_TRIGGER,
         weihai_holder,
-        "第二十七条（3）",
+        "第二十七条第（三）项",
         None,
     )
     assert sorted(c.checked_on for c in case.spot_checks.all()) == [
@@ -77,8 +80,8 @@ def test_weihai_third_failure_within_two_years_proposes_a_case(weihai_holder, of
 @pytest.mark.parametrize(
     ("third", "proposed"),
     [
-        pytest.param(date(2026, 1, 9), 1, id="weihai-第二十七条-third-failure-day-before-2nd-anniversary-inside"),
-        pytest.param(date(2026, 1, 10), 0, id="weihai-第二十七条-third-failure-on-2nd-anniversary-outside"),
+        pytest.param(date(2026, 1, 9), 1, id="W27b-weihai-art27-3-third-failure-day-before-2nd-anniversary-inside"),
+        pytest.param(date(2026, 1, 10), 0, id="W27b-weihai-art27-3-third-failure-on-2nd-anniversary-outside"),
     ],
 )
 def test_weihai_window_boundary(weihai_holder, office, third, proposed):
@@ -138,11 +141,12 @@ def test_linyi_one_failure_proposes_nothing(linyi_holder, office):
     assert record(linyi_holder, office, date(2024, 3, 1)) == []
 
 
+@cites("L28b-linyi-art28-3-two-consecutive-failures-propose")
 def test_linyi_two_consecutive_failures_propose_a_case(linyi_holder, office):
     [case] = run(linyi_holder, office, [(date(2024, 3, 1),), (date(2024, 9, 1), FAIL, "province")])
     assert (case.state, case.ground.citation, case.trigger.kind) == (
         "awaiting",
-        "第二十八条（3）",
+        "第二十八条第（三）项",
         "consecutive_failures",
     )
 
@@ -151,6 +155,7 @@ def test_linyi_a_pass_between_breaks_the_run(linyi_holder, office):
     assert run(linyi_holder, office, [(date(2024, 3, 1),), (date(2024, 6, 1), PASS), (date(2024, 9, 1),)]) == []
 
 
+@cites("L28b-linyi-art28-3-county-checks-do-not-count")
 def test_linyi_county_checks_do_not_count(linyi_holder, office):
     assert run(linyi_holder, office, [(date(2024, 3, 1),), (date(2024, 6, 1), FAIL, "county")]) == []
     # A county pass does not break a run of city-level failures either.

@@ -17,7 +17,7 @@ from revocation.models import RevocationCase, SpotCheck
 from tests.applications.conftest import pdf_bytes
 from tests.decisions import make_edition, unit_winner
 
-from .conftest import DECIDED_ON, case_at
+from .conftest import DECIDED_ON, case_at, cites
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,7 @@ def test_report_done_without_a_report_goes_back_to_the_form(client):
 # --- announcements and verification ----------------------------------------------------------------------
 
 
+@cites("W27c-weihai-art27-revocation-announced-to-the-public")
 def test_announcements_list_and_detail_show_the_revocation(client, winner, office):
     case = case_at("revoked", application=winner, office=office)
     body = client.get("/revocation/announcements/").content.decode()
@@ -101,7 +102,7 @@ def test_announcements_list_and_detail_show_the_revocation(client, winner, offic
         winner.organisation.name,
         winner.edition.scheme.name,
         "2025年度",
-        "第二十七条（1）",
+        "第二十七条第（一）项",
         "2026-10-15",
         "威政字〔2026〕88号",
     ):
@@ -141,6 +142,7 @@ def test_announcements_query_count_constant(client, office, django_assert_num_qu
     assert len(one) == len(fifty)
 
 
+@cites("Z27-zibo-art27-revoked-may-no-longer-use-the-title", "W21-weihai-art21-revoked-may-no-longer-use-the-title")
 def test_verification_page_after_revocation_says_revoked(client, winner, office):
     certificate = certificate_issue(application=winner, by=office)
     assert 'data-status="valid"' in client.get(f"/verify/{certificate.token}/").content.decode()
@@ -150,6 +152,7 @@ def test_verification_page_after_revocation_says_revoked(client, winner, office)
     assert "2026-10-15" in body
 
 
+@cites("Z27-zibo-art27-revoked-certificate-no-longer-downloadable")
 def test_holder_may_no_longer_download_the_revoked_certificate(client, winner, office):
     certificate = certificate_issue(application=winner, by=office)
     case_at("revoked", application=winner, office=office)
@@ -406,3 +409,74 @@ def test_spot_check_page_read_only_for_auditor(client, users, winner):
     response = client.get("/revocation/office/spot-checks/")
     assert response.status_code == 200 and response.context["form"] is None
     assert client.post("/revocation/office/spot-checks/", {}).status_code == 403
+
+
+# --- the holder's duties, as each rulebook words them, on the holder's page --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "articles", "wording"),
+    [
+        pytest.param(
+            "zibo-leading",
+            "第二十七条、第二十八条、第三十条",
+            "不得违反《中华人民共和国广告法》等相关法律法规要求",
+            id="Z27b-zibo-art27-advertising-law",
+        ),
+        pytest.param(
+            "zibo-leading",
+            "第二十七条、第二十八条、第三十条",
+            "有义务配合市质量强市办总结提炼、宣传推广其质量工作先进经验和成果（涉及商业机密的除外），并主动分享质量管理模式和方法",
+            id="Z28-zibo-art28-improve-sum-up-promote-share",
+        ),
+        pytest.param(
+            "weihai-mayor",
+            "第二十一条、第二十二条",
+            "市长质量奖称号的使用，不得违反《中华人民共和国广告法》等相关法律、法规要求",
+            id="W21-weihai-art21-advertising-law",
+        ),
+        pytest.param(
+            "weihai-mayor",
+            "第二十一条、第二十二条",
+            "配合市强市办总结提炼、宣传推广、交流观摩质量工作先进经验和成果",
+            id="W22-weihai-art22-sum-up-promote-show-share",
+        ),
+        pytest.param(
+            "linyi-mayor",
+            "第二十二条、第二十三条",
+            "不得将市长质量奖称号用于产品的宣传（如广告、包装、说明等）",
+            id="L22-linyi-art22-not-in-advertising-packaging-manuals",
+        ),
+        pytest.param(
+            "national-benchmark",
+            "第二十三条",
+            "参加中国质量协会举办的经验交流活动",
+            id="N23-national-art23-exchange-events",
+        ),
+    ],
+)
+def test_mine_shows_the_holders_duties_with_their_articles(client, code, articles, wording):
+    holder = unit_winner(make_edition(code, 2025), name="持有单位有限公司", awarded_on=date(2025, 9, 1))
+    client.force_login(holder.owner)
+    response = client.get("/revocation/mine/")
+    [award] = response.context["awards"]
+    assert award.procedure.duties_article == articles
+    assert wording in award.procedure.holder_duties
+    body = response.content.decode()
+    assert wording in body and f"({articles})" in body
+
+
+@cites("Z29-zibo-art29-case-page-warns-and-refuses-until-the-procedure-is-confirmed")
+def test_zibo_case_page_names_the_unconfirmed_procedure_and_refuses_the_step(client, office):
+    holder = unit_winner(make_edition("zibo-leading", 2025), name="淄博精密制造有限公司", awarded_on=date(2025, 9, 1))
+    case = services.case_open(
+        application=holder, source=CaseSource.PERIODIC_EVALUATION, by=office, summary="定期评估不符合条件"
+    )
+    client.force_login(office)
+    page = client.get(f"/revocation/office/cases/{case.pk}/").content.decode()
+    assert 'id="procedure-problem"' in page and "第二十九条" in page
+    response = client.post(f"/revocation/office/cases/{case.pk}/investigate/", {"comment": ""})
+    assert response.status_code == 400
+    assert "第二十九条" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "opened"

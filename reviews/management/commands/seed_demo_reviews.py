@@ -284,7 +284,13 @@ class Command(BaseCommand):
         applications.application_save_draft(
             application=application,
             by=owner,
-            form_data=FORM,
+            # The demo unit ticks every declaration its rulebook asks for (e.g. Weihai art. 3).
+            form_data={
+                **FORM,
+                "declared": list(
+                    edition.rulebook.eligibility_rules.filter(category=Category.UNIT).values_list("kind", flat=True)
+                ),
+            },
             profitable_years=3,
             accident_free_declared=True,
             violation_free_declared=True,

@@ -18,6 +18,7 @@ from revocation.models import RevocationCase
 from tests.applications.conftest import pdf_bytes
 from tests.decisions import make_edition, unit_winner
 from tests.factories import UserFactory
+from tests.revocation.conftest import cites
 
 from .conftest import due_in
 
@@ -129,6 +130,7 @@ def test_assess_all_pass(zibo, office):
     assert not RevocationCase.objects.exists()
 
 
+@cites("Z30-zibo-art30-failed-evaluation-opens-case-on-the-flagged-ground")
 def test_assess_one_failure_opens_case_with_zibo_ground_art_30(zibo, office):
     evaluation = _launch(zibo, office).evaluations.get(application=zibo["unit"])
     services.evaluation_report_file(evaluation=evaluation, text="自评", by=zibo["unit"].owner)
@@ -142,11 +144,12 @@ def test_assess_one_failure_opens_case_with_zibo_ground_art_30(zibo, office):
     assert case.application == zibo["unit"]
     assert case.source == CaseSource.PERIODIC_EVALUATION
     assert case.state == CaseState.OPENED
-    assert (case.ground.rulebook.scheme.code, case.ground.article, case.ground.category) == (
-        "zibo-leading",
-        "第三十条",
-        "unit",
-    )
+    assert (
+        case.ground.rulebook.scheme.code,
+        case.ground.citation,
+        case.ground.category,
+        case.ground.periodic_evaluation,
+    ) == ("zibo-leading", "第三十条", "unit", True)
     assert case.summary == (
         "Failed the periodic evaluation “2026年定期评估” on: Exemplary role.\nExemplary role：未参加任何交流活动。"
     )
@@ -159,6 +162,20 @@ def test_assess_failure_of_individual_uses_individual_ground(zibo, office):
         evaluation=evaluation, findings=_findings(lawful_operation="受到行政处罚。"), by=office
     )
     assert assessed.case.ground.category == "individual"
+
+
+@cites("Z30-zibo-art30-ground-found-by-flag-not-by-article-number")
+def test_failure_finds_the_ground_by_its_flag_not_its_article(zibo, office):
+    from revocation.models import RevocationGround
+
+    # The office renumbers the ground (e.g. a revised rulebook): the flag still finds it.
+    RevocationGround.objects.filter(rulebook=zibo["edition"].rulebook, category="unit").update(article="第三十一条")
+    evaluation = _launch(zibo, office).evaluations.get(application=zibo["unit"])
+    services.evaluation_report_file(evaluation=evaluation, text="自评", by=zibo["unit"].owner)
+    assessed = services.evaluation_assess(
+        evaluation=evaluation, findings=_findings(lawful_operation="受到行政处罚。"), by=office
+    )
+    assert (assessed.case.ground.article, assessed.case.ground.periodic_evaluation) == ("第三十一条", True)
 
 
 def test_named_evaluator_assesses_and_failure_opens_case(zibo, office):

@@ -8,7 +8,7 @@ from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent
 from revocation.aftercare import services
 from revocation.aftercare.models import SupervisionMember, SupervisionRule
-from revocation.aftercare.rules import required_rotated, same_person
+from revocation.aftercare.rules import required_rotated, rotation_check, same_person
 from tests.decisions import make_edition
 from tests.factories import UserFactory
 
@@ -17,8 +17,9 @@ from .conftest import make_group, people
 pytestmark = pytest.mark.django_db
 
 
-def test_zibo_rulebook_rotation_rule_is_one_third_art_12():
-    rule = SupervisionRule.objects.get(rulebook__scheme__code="zibo-leading")
+@pytest.mark.parametrize("code", [pytest.param("zibo-leading", id="Z12b-zibo-art12-rule-one-third-as-data")])
+def test_zibo_rulebook_rotation_rule_is_one_third_art_12(code):
+    rule = SupervisionRule.objects.get(rulebook__scheme__code=code)
     assert (rule.rotation_numerator, rule.rotation_denominator, rule.rotation_article, rule.misconduct_article) == (
         1,
         3,
@@ -30,8 +31,10 @@ def test_zibo_rulebook_rotation_rule_is_one_third_art_12():
 
 @pytest.mark.parametrize(
     ("total", "required"),
-    [(1, 1), (2, 1), (3, 1), (4, 2), (5, 2), (6, 2), (7, 3), (8, 3), (9, 3), (10, 4), (11, 4), (12, 4)],
-    ids=lambda v: str(v),
+    [
+        pytest.param(total, required, id=f"Z12b-zibo-art12-one-third-of-{total}-is-{required}")
+        for total, required in [(1, 1), (2, 1), (3, 1), (4, 2), (5, 2), (6, 2), (7, 3), (8, 3), (9, 3), (10, 4)]
+    ],
 )
 def test_required_rotated_at_least_one_third_rounded_up_art_12(total, required):
     assert required_rotated(total, 1, 3) == required
@@ -50,47 +53,58 @@ def _confirm_refused(group, office) -> str:
     return caught.value.messages[0]
 
 
-def test_confirm_nine_members_three_rotated_passes_art_12(office):
-    old = people("老", 9)
-    _previous, group = _two_editions(old, old[:6] + people("新", 3), office)
-    confirmed = services.supervision_group_confirm(group=group, by=office)
-    assert confirmed.confirmed_at is not None
-    assert confirmed.confirmed_by == office
-    audit = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(group.pk)).get()
-    assert audit.detail == "confirmed: 3 of 9 rotated, 3 required"
-
-
-def test_confirm_nine_members_two_rotated_refused_with_counts_art_12(office):
-    old = people("老", 9)
-    _previous, group = _two_editions(old, old[:7] + people("新", 2), office)
-    assert _confirm_refused(group, office) == (
-        "2 of 9 members rotated from the previous edition's group, at least 3 required."
+def _refusal(previous: int, replaced: int, required: int) -> str:
+    return (
+        f"第十二条: {replaced} of the previous edition's group's {previous} members were replaced, at least "
+        f"{required} required (members added do not count as rotated)."
     )
-    group.refresh_from_db()
-    assert group.confirmed_at is None
 
 
-@pytest.mark.parametrize(("rotated", "ok"), [(3, False), (4, True)])
-def test_confirm_ten_members_needs_four_rotated_ceil_art_12(office, rotated, ok):
-    old = people("老", 10)
-    _previous, group = _two_editions(old, old[: 10 - rotated] + people("新", rotated), office)
+# (previous members, kept on, added, replaced, required, confirmed)
+ROTATIONS = [
+    pytest.param(9, 6, 3, 3, 3, True, id="Z12b-zibo-art12-nine-previous-three-replaced-passes"),
+    pytest.param(9, 7, 2, 2, 3, False, id="Z12b-zibo-art12-nine-previous-two-replaced-refused-with-counts"),
+    pytest.param(9, 9, 5, 0, 3, False, id="Z12b-zibo-art12-all-kept-new-ones-added-rotated-nobody-refused"),
+    pytest.param(3, 3, 6, 0, 1, False, id="Z12b-zibo-art12-group-tripled-by-additions-rotated-nobody-refused"),
+    pytest.param(9, 6, 0, 3, 3, True, id="Z12b-zibo-art12-three-left-none-added-passes"),
+    pytest.param(10, 7, 3, 3, 4, False, id="Z12b-zibo-art12-ten-previous-three-replaced-refused-ceil"),
+    pytest.param(10, 6, 4, 4, 4, True, id="Z12b-zibo-art12-ten-previous-four-replaced-passes"),
+    pytest.param(7, 5, 5, 2, 3, False, id="Z12b-zibo-art12-seven-previous-two-replaced-refused"),
+    pytest.param(5, 3, 0, 2, 2, True, id="Z12b-zibo-art12-five-previous-two-replaced-passes"),
+]
+
+
+@pytest.mark.parametrize(("previous", "kept", "added", "replaced", "required", "ok"), ROTATIONS)
+def test_rotation_counts_previous_members_replaced_not_additions_art_12(
+    office, previous, kept, added, replaced, required, ok
+):
+    old = people("老", previous)
+    _previous, group = _two_editions(old, old[:kept] + people("新", added), office)
     if ok:
-        assert services.supervision_group_confirm(group=group, by=office).confirmed_at is not None
+        confirmed = services.supervision_group_confirm(group=group, by=office)
+        assert confirmed.confirmed_at is not None
+        assert confirmed.confirmed_by == office
+        audit = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(group.pk)).get()
+        assert audit.detail == f"confirmed: {replaced} of {previous} previous members replaced, {required} required"
     else:
-        assert _confirm_refused(group, office) == (
-            "3 of 10 members rotated from the previous edition's group, at least 4 required."
-        )
+        assert _confirm_refused(group, office) == _refusal(previous, replaced, required)
+        group.refresh_from_db()
+        assert group.confirmed_at is None
 
 
-@pytest.mark.parametrize(("total", "rotated", "ok"), [(7, 2, False), (7, 3, True), (5, 1, False), (5, 2, True)])
-def test_confirm_sizes_not_divisible_by_three_round_up_art_12(office, total, rotated, ok):
-    old = people("老", total)
-    _previous, group = _two_editions(old, old[: total - rotated] + people("新", rotated), office)
-    if ok:
-        services.supervision_group_confirm(group=group, by=office)
-    else:
-        message = _confirm_refused(group, office)
-        assert message.startswith(f"{rotated} of {total} members rotated")
+def test_rotation_check_counts_replaced_previous_members():
+    rule = SupervisionRule(rotation_numerator=1, rotation_denominator=3, rotation_article="第十二条")
+    old = [SupervisionMember(full_name=f"老{i}", organisation_name="某单位") for i in range(6)]
+    new = [SupervisionMember(full_name=f"新{i}", organisation_name="某单位") for i in range(6)]
+    rotation = rotation_check(old + new, old, rule=rule)
+    assert (rotation.total, rotation.previous_total, rotation.replaced, rotation.required, rotation.ok) == (
+        12,
+        6,
+        0,
+        2,
+        False,
+    )
+    assert (rotation.continuing, rotation.added, rotation.article) == (6, 6, "第十二条")
 
 
 def test_confirm_first_group_of_scheme_has_nothing_to_rotate_from(office):
@@ -114,7 +128,7 @@ def test_rotation_unconfirmed_previous_group_passed_over(office):
     make_group(make_edition("zibo-leading", 2023), members=old, confirmed=True)
     make_group(make_edition("zibo-leading", 2024), members=people("中", 3))  # never confirmed
     group = make_group(make_edition("zibo-leading", 2025), members=old, by=office)
-    assert _confirm_refused(group, office).startswith("0 of 3 members rotated")
+    assert _confirm_refused(group, office) == _refusal(3, 0, 1)
 
 
 def test_same_person_by_account_even_when_employer_changed():
@@ -141,7 +155,7 @@ def test_rotation_counts_member_linked_to_same_account_as_continuing(office):
     previous = [("赵律师", "甲律师事务所", account), ("钱记者", "淄博日报社")]
     current = [("赵律师", "乙律师事务所", account), ("孙代表", "市人大")]
     _previous, group = _two_editions(previous, current, office)
-    # 赵律师 continues under another employer; 孙代表 is new: 1 of 2 rotated, 1 required.
+    # 赵律师 continues under another employer; 钱记者 was replaced: 1 of 2 replaced, 1 required.
     assert services.supervision_group_confirm(group=group, by=office).confirmed_at is not None
 
 

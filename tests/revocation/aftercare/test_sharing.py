@@ -11,6 +11,7 @@ from revocation.aftercare import services
 from revocation.aftercare.enums import Attendance
 from revocation.aftercare.selectors import sharing_record
 from tests.decisions import make_edition, unit_winner
+from tests.revocation.conftest import cites
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,7 @@ def _invited(zibo, office, **kwargs):
     return event, event.invitations.get(application=zibo["unit"])
 
 
+@cites("Z28-zibo-art28-holders-share-experience-at-events")
 def test_invite_current_holders_once(zibo, office):
     event = _event(zibo, office)
     created = services.sharing_event_invite(event=event, applications=[zibo["unit"]], by=office)
@@ -133,3 +135,29 @@ def test_sharing_record_never_invited_is_all_zero(zibo):
         "pending": 0,
         "absent_on": [],
     }
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("weihai-mayor", id="W22-weihai-art22-holder-invited-and-attendance-recorded"),
+        pytest.param("national-benchmark", id="N23-national-art23-holder-invited-and-attendance-recorded"),
+        pytest.param("shandong-benchmark", id="S5-shandong-3-exchange-event-for-benchmark-holders"),
+    ],
+)
+def test_sharing_event_for_holders_of_other_schemes(office, code):
+    holder = unit_winner(make_edition(code, 2025), name="经验交流单位有限公司", awarded_on=date(2025, 9, 1))
+    event = services.sharing_event_create(
+        scheme=holder.edition.scheme,
+        title="质量经验交流观摩会",
+        held_on=timezone.localdate() - timedelta(days=1),
+        place="会议中心",
+        by=office,
+    )
+    [invitation] = services.sharing_event_invite(event=event, applications=[holder], by=office)
+    services.sharing_attendance_record(invitation=invitation, attendance=Attendance.ATTENDED, by=office)
+    assert sharing_record(holder)["attended"] == 1
+    # Only that scheme's holders may be invited.
+    stranger = unit_winner(make_edition("zibo-leading", 2025), name="淄博某公司", awarded_on=date(2025, 9, 1))
+    with pytest.raises(ValidationError):
+        services.sharing_event_invite(event=event, applications=[stranger], by=office)

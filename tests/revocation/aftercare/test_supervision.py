@@ -13,14 +13,16 @@ from reviews.enums import CreditRecordKind
 from reviews.models import ExpertCreditRecord
 from reviews.selectors import experts_assignable
 from revocation.aftercare import services
-from revocation.aftercare.enums import MemberKind, MisconductDecision
+from revocation.aftercare.enums import MemberKind, MisconductDecision, StaffKind
 from tests.decisions import make_edition
 from tests.factories import UserFactory
 from tests.reviews.conftest import make_expert
+from tests.revocation.conftest import cites
 
 pytestmark = pytest.mark.django_db
 
 
+@cites("Z12a-zibo-art12-one-group-per-edition")
 def test_group_one_per_edition(office):
     edition = make_edition("zibo-leading", 2025)
     services.supervision_group_create(edition=edition, by=office)
@@ -48,12 +50,14 @@ def test_member_linked_to_account_gets_supervisor_role(office):
         )
 
 
+@cites("Z12a-zibo-art12-members-by-kind-unknown-refused")
 def test_member_unknown_kind_refused(office):
     group = services.supervision_group_create(edition=make_edition("zibo-leading", 2025), by=office)
     with pytest.raises(ValidationError):
         services.supervision_member_add(group=group, kind="priest", full_name="x", organisation_name="y", by=office)
 
 
+@cites("Z20-zibo-art20-group-reports-to-the-office-which-answers")
 def test_member_files_opinion_and_office_answers_once(sitting_group, office):
     opinion = services.supervision_opinion_file(
         group=sitting_group["group"], text="建议公开现场评审打分细则。", by=sitting_group["account"]
@@ -92,6 +96,7 @@ def test_unconfirmed_group_files_nothing(office):
         services.supervision_opinion_file(group=group, text="x", by=account)
 
 
+@cites("Z12c-zibo-art12-dissolved-group-files-nothing")
 def test_dissolved_group_files_nothing(sitting_group, office):
     group = services.supervision_group_dissolve(group=sitting_group["group"], on=timezone.localdate(), by=office)
     assert group.dissolved_on == timezone.localdate()
@@ -105,6 +110,7 @@ def test_dissolved_group_files_nothing(sitting_group, office):
     assert not group.opinions.exists()
 
 
+@cites("Z12c-zibo-art12-dissolve-in-future-or-twice-refused")
 def test_dissolve_in_future_or_twice_refused(sitting_group, office):
     with pytest.raises(ValidationError):
         services.supervision_group_dissolve(
@@ -121,24 +127,128 @@ def test_office_answers_opinion_after_dissolution(sitting_group, office):
     assert services.supervision_opinion_answer(opinion=opinion, answer="已处理", by=office).is_answered
 
 
+@cites("Z21-zibo-art21-group-reports-expert-removed-with-referral")
 def test_misconduct_removal_adds_credit_record_and_bars_expert_art_21(sitting_group, office):
     expert = make_expert("周专家")
     report = services.misconduct_report_file(
         group=sitting_group["group"], expert=expert, text="评审期间接受申报单位宴请。", by=sitting_group["account"]
     )
-    decided = services.misconduct_report_decide(report=report, remove=True, note="查证属实，取消评审资格。", by=office)
+    decided = services.misconduct_report_decide(
+        report=report,
+        remove=True,
+        note="查证属实，取消评审资格。",
+        referred_to="淄博市某大学",
+        referred_on=timezone.localdate(),
+        by=office,
+    )
     record = ExpertCreditRecord.objects.get(expert=expert)
-    assert decided.decision == MisconductDecision.REMOVED
+    assert (decided.decision, decided.decided_by_body, decided.article) == (
+        MisconductDecision.REMOVED,
+        "选树监督小组",
+        "第二十一条",
+    )
+    assert (decided.referred_to, decided.referred_on) == ("淄博市某大学", timezone.localdate())
     assert decided.credit_record == record
     assert (record.kind, record.article, record.note, record.recorded_by) == (
         CreditRecordKind.MISCONDUCT_REMOVAL,
         "第二十一条",
-        "查证属实，取消评审资格。",
+        "选树监督小组：查证属实，取消评审资格。",
         office,
     )
     expert.refresh_from_db()
     assert expert.available is False
     assert expert not in experts_assignable()
+
+
+@pytest.mark.parametrize(
+    ("staff_kind", "name", "organisation"),
+    [
+        pytest.param(StaffKind.AGENCY_STAFF, "郑评价员", "某第三方评价机构", id="Z21-zibo-art21-agency-staff-reported"),
+        pytest.param(StaffKind.OFFICE_STAFF, "王科员", "市市场监管局", id="Z21-zibo-art21-office-staff-reported"),
+    ],
+)
+def test_misconduct_of_any_selection_staff_reported_and_referred_art_21(
+    sitting_group, office, staff_kind, name, organisation
+):
+    report = services.misconduct_report_file(
+        group=sitting_group["group"],
+        staff_kind=staff_kind,
+        staff_name=name,
+        staff_organisation=organisation,
+        text="泄露评审信息。",
+        by=sitting_group["account"],
+    )
+    assert (report.edition, report.person_name, report.expert) == (sitting_group["edition"], name, None)
+    decided = services.misconduct_report_decide(
+        report=report, remove=True, note="查证属实。", referred_to=organisation, by=office
+    )
+    assert (decided.decision, decided.decided_by_body, decided.article, decided.referred_to) == (
+        MisconductDecision.REMOVED,
+        "选树监督小组",
+        "第二十一条",
+        organisation,
+    )
+    assert decided.referred_on == timezone.localdate()
+    assert not ExpertCreditRecord.objects.exists()
+
+
+@cites("Z21-zibo-art21-removal-without-referral-refused")
+def test_misconduct_removal_without_referral_refused(sitting_group, office):
+    report = services.misconduct_report_file(
+        group=sitting_group["group"], expert=make_expert(), text="x", by=sitting_group["account"]
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.misconduct_report_decide(report=report, remove=True, note="查证属实。", by=office)
+    assert caught.value.messages == ["A removal is referred to the person's competent department or employer: name it."]
+    report.refresh_from_db()
+    assert report.decision == MisconductDecision.PENDING
+
+
+@pytest.mark.parametrize(
+    ("code", "body", "article"),
+    [
+        pytest.param("linyi-mayor", "评审委", "第二十六条", id="L26-linyi-art26-review-committee-removes"),
+        pytest.param("weihai-mayor", "市强市办", "第二十五条", id="W25-weihai-art25-office-removes"),
+    ],
+)
+def test_removal_recorded_as_the_decision_of_the_body_the_rulebook_names(office, code, body, article):
+    edition = make_edition(code, 2025)
+    expert = make_expert("冯专家")
+    report = services.staff_removal_record(
+        edition=edition,
+        expert=expert,
+        text="评审中徇私舞弊。",
+        note="经查证属实，取消评审工作资格。",
+        referred_to="某研究院",
+        by=office,
+    )
+    assert (report.decision, report.decided_by_body, report.article, report.referred_to, report.group) == (
+        MisconductDecision.REMOVED,
+        body,
+        article,
+        "某研究院",
+        None,
+    )
+    record = ExpertCreditRecord.objects.get(expert=expert)
+    assert (record.kind, record.article, report.credit_record) == (CreditRecordKind.MISCONDUCT_REMOVAL, article, record)
+    assert expert not in experts_assignable()
+
+
+@cites("Z21-zibo-art21-office-may-not-remove-without-the-group")
+def test_zibo_removal_goes_through_the_supervision_group(office):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.staff_removal_record(
+            edition=make_edition("zibo-leading", 2025),
+            staff_kind=StaffKind.AGENCY_STAFF,
+            staff_name="郑评价员",
+            text="x",
+            note="y",
+            referred_to="某机构",
+            by=office,
+        )
+    assert caught.value.messages == [
+        "Under 第二十一条 the 选树监督小组 reports misconduct and removes the person: file it through the group."
+    ]
 
 
 def test_misconduct_no_action_leaves_expert_alone(sitting_group, office):

@@ -21,6 +21,7 @@ from tests.applications.conftest import pdf_bytes
 from tests.decisions import make_edition, unit_winner
 from tests.factories import UserFactory
 from tests.reviews.conftest import make_expert
+from tests.revocation.conftest import cites
 
 from .conftest import due_in, make_group, people
 
@@ -98,6 +99,7 @@ PAGES = {
     "misconduct_new": (lambda w: {"edition_id": w["edition"].pk}, "get"),
     "opinion_answer": (lambda w: {"pk": w["opinion"].pk}, "post"),
     "misconduct_decide": (lambda w: {"pk": w["report"].pk}, "post"),
+    "removals": (lambda w: {}, "get"),
     "events": (lambda w: {}, "get"),
     "event": (lambda w: {"pk": w["event"].pk}, "get"),
     "attendance": (lambda w: {"pk": w["invitation"].pk}, "post"),
@@ -137,6 +139,7 @@ WRONG_ROLE = {
     "misconduct_new": (Role.APPLICANT, 403),
     "opinion_answer": (Role.SUPERVISOR, 403),
     "misconduct_decide": (Role.SUPERVISOR, 403),
+    "removals": (Role.SUPERVISOR, 403),
     "events": (Role.APPLICANT, 403),
     "event": (Role.APPLICANT, 403),
     "attendance": (Role.EXPERT, 403),
@@ -328,11 +331,12 @@ def test_confirm_refused_on_page_shows_counts(client, world, office):
     response = client.post(reverse("aftercare:group_confirm", kwargs={"edition_id": edition.pk}), follow=True)
     page = response.content.decode()
     assert [str(m) for m in response.context["messages"]] == [
-        "2 of 9 members rotated from the previous edition's group, at least 3 required."
+        "第十二条: 2 of the previous edition's group's 9 members were replaced, at least 3 required "
+        "(members added do not count as rotated)."
     ]
     rotation = response.context["rotation"]
-    assert (rotation.rotated, rotation.total, rotation.required, rotation.ok) == (2, 9, 3, False)
-    assert 'data-rotated="2" data-total="9" data-required="3" data-ok="false"' in page
+    assert (rotation.replaced, rotation.previous_total, rotation.required, rotation.ok) == (2, 9, 3, False)
+    assert 'data-replaced="2" data-previous="9" data-total="9" data-required="3" data-ok="false"' in page
     assert edition.supervision_group.confirmed_at is None
 
 
@@ -362,10 +366,79 @@ def test_member_files_opinion_from_page_and_office_answers(client, world, office
     assert (opinion.answer, opinion.answered_by) == ("已延长至两天。", office)
 
 
+@cites("Z21-zibo-art21-group-removal-and-referral-recorded-from-the-page")
 def test_office_removes_expert_from_page(client, world, office):
     client.force_login(office)
-    client.post(_url(world, "misconduct_decide"), {"decision": "remove", "note": "查证属实。"})
+    client.post(_url(world, "misconduct_decide"), {"decision": "remove", "note": "查证属实。", "referred_to": "某大学"})
     assert ExpertCreditRecord.objects.get(expert=world["expert"]).kind == CreditRecordKind.MISCONDUCT_REMOVAL
+    world["report"].refresh_from_db()
+    assert (world["report"].decided_by_body, world["report"].referred_to) == ("选树监督小组", "某大学")
+    page = client.get(reverse("aftercare:removals")).content.decode()
+    assert "选树监督小组" in page and "第二十一条" in page and "某大学" in page
+
+
+@cites("Z21-zibo-art21-removal-without-referral-shows-the-error")
+def test_office_removal_without_referral_flashes_the_reason(client, world, office):
+    client.force_login(office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(_url(world, "misconduct_decide"), {"decision": "remove", "note": "查证属实。"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "A removal is referred to the person's competent department or employer: name it."
+    ]
+    assert not ExpertCreditRecord.objects.filter(expert=world["expert"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "body", "article"),
+    [
+        pytest.param(
+            "linyi-mayor", "评审委", "第二十六条", id="L26-linyi-art26-committee-removal-recorded-on-the-page"
+        ),
+        pytest.param(
+            "weihai-mayor", "市强市办", "第二十五条", id="W25-weihai-art25-office-removal-recorded-on-the-page"
+        ),
+    ],
+)
+def test_office_records_a_removal_on_the_removals_page(client, office, code, body, article):
+    edition = make_edition(code, 2025)
+    expert = make_expert("陈专家")
+    client.force_login(office)
+    page = client.get(reverse("aftercare:removals"))
+    assert [e.pk for e in page.context["form"].fields["edition"].queryset] == [edition.pk]  # no Zibo edition
+    response = client.post(
+        reverse("aftercare:removals"),
+        {
+            "edition": edition.pk,
+            "staff_kind": "expert",
+            "expert": expert.pk,
+            "text": "评审中徇私舞弊。",
+            "note": "查证属实。",
+            "referred_to": "某研究院",
+        },
+    )
+    assert response.status_code == 302
+    record = ExpertCreditRecord.objects.get(expert=expert)
+    assert (record.kind, record.article) == (CreditRecordKind.MISCONDUCT_REMOVAL, article)
+    body_html = client.get(reverse("aftercare:removals")).content.decode()
+    assert body in body_html and article in body_html and "某研究院" in body_html
+
+
+def test_removals_page_query_count_constant(client, world, office):
+    client.force_login(office)
+    url = reverse("aftercare:removals")
+    few = _queries(client, url)
+    edition = make_edition("weihai-mayor", 2025)
+    for i in range(30):
+        services.staff_removal_record(
+            edition=edition,
+            staff_kind="agency_staff",
+            staff_name=f"人员{i}",
+            text="x",
+            note="y",
+            referred_to="某机构",
+            by=office,
+        )
+    assert _queries(client, url) == few
 
 
 def test_dissolved_group_page_hides_filing(client, world, office):
