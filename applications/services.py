@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.bulk import BulkResult, bulk_apply
 from accounts.enums import AuditAction, AuditResult, Role
-from accounts.models import User
+from accounts.models import District, User
 from accounts.rules import has_any_role
 from accounts.services import audit_record
-from accounts.models import District
 from awards import confirmations
 from awards.enums import Category, EditionStatus, RecommenderLevel, StageKind, StagePhase
 from awards.models import Edition
@@ -29,7 +28,6 @@ from .enums import (
     FileKind,
     MaterialKind,
     RecommendationDecision,
-    RecommendingBodyKind,
 )
 from .models import (
     Application,
@@ -39,7 +37,6 @@ from .models import (
     CityProposal,
     CitySubmission,
     Recommendation,
-    RecommendingBody,
 )
 from .rules import can_recommend, can_run_stage, coordinates, is_applicant_of
 from .selectors import (
@@ -271,7 +268,11 @@ def application_set_route(
         if fields:
             application.save(update_fields=[*fields, "updated_at"])
             audit_record(
-                action=AuditAction.UPDATE, actor=by, obj=application, detail=f"route: {', '.join(fields)}", request=request
+                action=AuditAction.UPDATE,
+                actor=by,
+                obj=application,
+                detail=f"route: {', '.join(fields)}",
+                request=request,
             )
     return application
 
@@ -637,9 +638,14 @@ def city_submission_submit(*, edition: Edition, district: District, by: User, le
     if not coordinates(by, district):
         _refuse(by, edition, "not a coordinator of this city", request)
     rulebook = edition.rulebook
-    if rulebook.recommender_level != RecommenderLevel.CITY or district.recommender_at(RecommenderLevel.CITY) != district:
-        raise ValidationError(_("Only a city that recommends under %(scheme)s sends a submission.") % {
-            "scheme": edition.scheme.short_name})
+    if (
+        rulebook.recommender_level != RecommenderLevel.CITY
+        or district.recommender_at(RecommenderLevel.CITY) != district
+    ):
+        raise ValidationError(
+            _("Only a city that recommends under %(scheme)s sends a submission.")
+            % {"scheme": edition.scheme.short_name}
+        )
     article = rulebook.submission_deadline_article
     if timezone.localdate() > edition.recommendation_deadline:
         raise ValidationError(
@@ -655,8 +661,9 @@ def city_submission_submit(*, edition: Edition, district: District, by: User, le
     )
     applications = list(exports.statistics_applications(recommended, edition=edition))
     if not applications:
-        raise ValidationError(_("%(city)s has recommended no application to %(edition)s yet.") % {
-            "city": district, "edition": edition})
+        raise ValidationError(
+            _("%(city)s has recommended no application to %(edition)s yet.") % {"city": district, "edition": edition}
+        )
     checked = check_upload(letter)
     table = exports.build_statistics_xlsx(edition=edition, applications=applications)
     with transaction.atomic():

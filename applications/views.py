@@ -504,7 +504,9 @@ def route(request, pk: int):
     form = RouteForm(request.POST)
     if form.is_valid():
         try:
-            services.application_set_route(application=application, by=request.user, request=request, **form.cleaned_data)
+            services.application_set_route(
+                application=application, by=request.user, request=request, **form.cleaned_data
+            )
             messages.success(request, _("Saved."))
         except ValidationError as error:
             for message in _errors(error):
@@ -584,16 +586,17 @@ def city_submissions(request):
                 for message in _errors(error):
                     messages.error(request, message)
         return redirect("applications:city_submissions")
-    listing = paginate(
-        request, selectors.city_submissions_visible_to(user=user), per_page=CITY_SUBMISSIONS_PAGE_SIZE
-    )
+    listing = paginate(request, selectors.city_submissions_visible_to(user=user), per_page=CITY_SUBMISSIONS_PAGE_SIZE)
     return render(
         request,
         "applications/city_submissions.html",
         {
             "page": listing.page,
             "query": listing.query,
-            "pairs": [{"edition": e, "district": d, "form": CitySubmissionForm(initial={"edition": e.pk, "district": d.pk})} for e, d in pairs],
+            "pairs": [
+                {"edition": e, "district": d, "form": CitySubmissionForm(initial={"edition": e.pk, "district": d.pk})}
+                for e, d in pairs
+            ],
         },
     )
 

@@ -736,7 +736,8 @@ def test_no_repeat_winner_singular_year_message(edition_of):
 # --- the scheme whose earlier winners qualify is data (EligibilityRule.source_scheme) ------------------------
 
 
-def test_previous_provincial_benchmark_scheme_is_read_from_the_rule(edition_of):
+@pytest.mark.parametrize("row", ["S4b-shandong-2-1-earlier-provincial-benchmarks-only"])
+def test_previous_provincial_benchmark_scheme_is_read_from_the_rule(row, edition_of):
     rule = EligibilityRule.objects.get(rulebook__scheme__code=NATIONAL, kind=K.PREVIOUS_PROVINCIAL_BENCHMARK)
     assert rule.source_scheme.code == SHANDONG
     edition = edition_of(NATIONAL)

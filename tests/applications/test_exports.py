@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from accounts.enums import Role
 from accounts.models import District
 from accounts.services import coordinator_grant_district
-from applications import pdf
+from applications import pdf, services
 from applications.enums import ApplicationState, FileKind, RecommendationDecision
 from applications.exports import STATISTICS_COLUMNS
 from applications.models import Application, ApplicationFile, IndividualProfile, Recommendation, UnitProfile
@@ -631,3 +631,21 @@ def test_render_pdf_loads_only_static_files_and_inline_data(settings):
     assert not pdf.may_fetch("https://example.com/x.png")
     assert not pdf.may_fetch("file:///etc/passwd")
     assert not pdf.may_fetch((settings.BASE_DIR / "static" / ".." / "config" / "settings" / "base.py").as_uri())
+
+
+@pytest.mark.parametrize("row", [pytest.param("S4c", id="S4c-shandong-2-4-package-named-by-national-number")])
+def test_package_is_named_by_the_national_number_once_entered(client, office, packaged, row):
+    """S4c (Shandong notice 二（四）): "申报编号+申报单位全称", the 申报编号 being the national online system's; until
+    the applicant enters it the portal's number stands in, and the manifest says so."""
+    client.force_login(office)
+    manifest = archive_of(client.get(package_url(packaged))).read("清单.txt").decode("utf-8-sig")
+    assert "（申报单位尚未填写全国网上申报系统的申报编号，包名使用本门户编号）" in manifest
+    services.application_set_route(
+        application=packaged, by=packaged.owner, province_owned=False, external_number="QGBG-2021-0123"
+    )
+    response = client.get(package_url(packaged))
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(
+        "QGBG-2021-0123威海精工机械有限公司.zip"
+    )
+    manifest = archive_of(response).read("清单.txt").decode("utf-8-sig")
+    assert "申报编号：QGBG-2021-0123" in manifest and "本门户编号：WH-2026-0001" in manifest

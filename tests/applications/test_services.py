@@ -13,8 +13,6 @@ from applications.models import (
     Application,
     ApplicationFile,
     ApplicationTransition,
-    CityProposal,
-    CitySubmission,
     Recommendation,
     RecommendingBody,
     RequiredMaterial,
@@ -197,7 +195,10 @@ def test_submit_lists_every_missing_piece(unit_applicant, weihai_edition):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.application_submit(application=application, by=unit_applicant)
     messages = caught.value.messages
-    assert any(m.startswith("Fill in 《威海市市长质量奖认定申报表》 (第十三条):") and "Overview of the unit" in m for m in messages)
+    assert any(
+        m.startswith("Fill in 《威海市市长质量奖认定申报表》 (第十三条):") and "Overview of the unit" in m
+        for m in messages
+    )
     assert "Upload 《自我评价报告》 as “Self-evaluation report” (第十三条)." in messages
     assert "Upload 有关证明材料 as “Supporting evidence” (第十三条)." in messages
     assert any("第十条第（五）项" in m for m in messages)  # accident-free declaration not made
@@ -410,8 +411,6 @@ def test_recommendation_quota_enforced(db, coordinator, weihai_edition, pdf_uplo
 # --- concurrency (real row locks need PostgreSQL) ------------------------------------------------------------
 
 
-
-
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_get_unique_gapless_numbers(pdf_upload):
@@ -498,9 +497,7 @@ def test_individual_applies_and_is_keyed_by_person(weihai_edition, pdf_upload, c
     services.application_file_upload(
         application=application, by=person, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
     )
-    services.application_file_upload(
-        application=application, by=person, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
-    )
+    services.application_file_upload(application=application, by=person, kind=FileKind.EVIDENCE, uploaded=pdf_upload())
     services.application_submit(application=application, by=person)
     application.refresh_from_db()
     assert (application.state, application.applicant_name) == (S.SUBMITTED, "李质量")
@@ -520,9 +517,7 @@ def test_individual_with_nine_years_told_weihai_art12(weihai_edition, pdf_upload
     services.application_file_upload(
         application=application, by=person, kind=FileKind.SELF_EVALUATION, uploaded=pdf_upload()
     )
-    services.application_file_upload(
-        application=application, by=person, kind=FileKind.EVIDENCE, uploaded=pdf_upload()
-    )
+    services.application_file_upload(application=application, by=person, kind=FileKind.EVIDENCE, uploaded=pdf_upload())
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.application_submit(application=application, by=person)
     assert [m for m in caught.value.messages if "第十二条第（二）项" in m and "10 years required" in m]
@@ -681,7 +676,11 @@ def _in_force_today(code):
 
 def benchmark_draft(applicant, edition, pdf_upload, focus):
     rules = EligibilityRule.objects.filter(rulebook=edition.rulebook)
-    form = {**FILLED_FORM, "declared": list(rules.values_list("kind", flat=True)), "focus_field": {"key": focus, "text": "x"}}
+    form = {
+        **FILLED_FORM,
+        "declared": list(rules.values_list("kind", flat=True)),
+        "focus_field": {"key": focus, "text": "x"},
+    }
     return ready_draft(applicant, edition, pdf_upload, form=form)
 
 
@@ -719,7 +718,9 @@ def test_national_recommending_bodies_are_data(db, row):
     within a quota the text does not give (office-set); the 1-per-city limit is not the national rulebook's."""
     rulebook = Rulebook.objects.get(scheme__code="national-benchmark")
     bodies = list(
-        RecommendingBody.objects.filter(rulebook=rulebook).values_list("kind", "name", "district__code", "quota", "article")
+        RecommendingBody.objects.filter(rulebook=rulebook).values_list(
+            "kind", "name", "district__code", "quota", "article"
+        )
     )
     assert bodies == [
         ("industry_association", "全国性行业协会", None, None, "第七条、第十七条"),
@@ -745,7 +746,14 @@ def test_city_preselection_belongs_to_the_shandong_notice(db, row):
     """S4a/S4b: the cities' proposal, at most 1 each from earlier provincial benchmarks, is held on the Shandong
     rulebook (二（一）) as a pre-selection feeding the national scheme, with the province's choice (二（二）)."""
     body = RecommendingBody.objects.get(kind="city_proposal")
-    assert (body.rulebook.scheme.code, body.towards.code, body.level, body.quota, body.article, body.selection_article) == (
+    assert (
+        body.rulebook.scheme.code,
+        body.towards.code,
+        body.level,
+        body.quota,
+        body.article,
+        body.selection_article,
+    ) == (
         "shandong-benchmark",
         "national-benchmark",
         "city",
@@ -754,11 +762,14 @@ def test_city_preselection_belongs_to_the_shandong_notice(db, row):
         "二（二）",
     )
     if row == "S4b":
-        rule = EligibilityRule.objects.get(rulebook__scheme__code="national-benchmark", kind="previous_provincial_benchmark")
+        rule = EligibilityRule.objects.get(
+            rulebook__scheme__code="national-benchmark", kind="previous_provincial_benchmark"
+        )
         assert rule.article == "鲁工信2021年通知二（一）"
 
 
-def test_city_proposes_at_most_one_and_the_province_chooses(db, pdf_upload):
+@pytest.mark.parametrize("row", ["S4d-S4a-shandong-2-1-2-2-city-proposes-one-province-chooses"])
+def test_city_proposes_at_most_one_and_the_province_chooses(row, db, pdf_upload):
     """S4a-shandong-2-1 and S4d-shandong-2-2: the city coordinator proposes one application; a second is refused
     with the notice's article; the province recommends only what a city proposed, within its office-set quota."""
     first = national_submitted(pdf_upload)
@@ -781,7 +792,10 @@ def test_city_proposes_at_most_one_and_the_province_chooses(db, pdf_upload):
         "The award office has not entered the quota of 省级工业和信息化主管部门 (第七条、第十七条)."
     ]
     OfficeSetValue.objects.filter(key="recommending_body_quota:province_department").update(value="1")
-    assert services.application_recommend(application=first, by=province, opinion="专家评审后确定推荐").state == S.RECOMMENDED
+    assert (
+        services.application_recommend(application=first, by=province, opinion="专家评审后确定推荐").state
+        == S.RECOMMENDED
+    )
 
 
 @pytest.mark.parametrize("row", [pytest.param("S4d", id="S4d-shandong-2-2-unconfirmed-quota-refused")])
@@ -792,7 +806,9 @@ def test_province_quota_unconfirmed_is_refused(db, pdf_upload, row):
         application=application, by=make_coordinator("371000", username="c1"), opinion="推荐"
     )
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.application_recommend(application=application, by=make_coordinator("370000", username="p1"), opinion="同意")
+        services.application_recommend(
+            application=application, by=make_coordinator("370000", username="p1"), opinion="同意"
+        )
     assert "第十七条" in caught.value.messages[0]
 
 
@@ -805,7 +821,10 @@ def test_province_owned_enterprise_submits_directly_to_the_province(db, pdf_uplo
     services.application_set_route(application=application, by=applicant, province_owned=True)
     application = services.application_submit(application=application, by=applicant)
     assert (application.state, application.recommender.code) == (S.RECOMMENDED, "370000")
-    assert ApplicationTransition.objects.get(application=application).comment == "省属企业直接报送省工业和信息化厅（一（三）3）"
+    assert (
+        ApplicationTransition.objects.get(application=application).comment
+        == "省属企业直接报送省工业和信息化厅（一（三）3）"
+    )
 
 
 def test_province_owned_route_refused_where_the_rulebook_has_none(unit_applicant, weihai_edition):
@@ -847,7 +866,11 @@ def test_city_submission_holds_letter_and_statistics_table(db, pdf_upload, row):
 
     with submission.statistics.open("rb") as handle:
         sheet = load_workbook(handle).active
-    assert application.number in [cell.value for cell in sheet["A"]] + [c.value for row_ in sheet.iter_rows() for c in row_]
+    assert application.number in [cell.value for cell in sheet["A"]] + [
+        c.value for row_ in sheet.iter_rows() for c in row_
+    ]
     stranger = make_coordinator("371300", username="linyi-bureau")
     with pytest.raises(PermissionDenied):
-        services.city_submission_submit(edition=edition, district=application.recommender, by=stranger, letter=pdf_upload())
+        services.city_submission_submit(
+            edition=edition, district=application.recommender, by=stranger, letter=pdf_upload()
+        )

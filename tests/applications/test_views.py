@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent, District, Organisation, User
@@ -74,9 +74,7 @@ def ready_draft(applicant, edition, *, form=FILLED_FORM):
     services.application_file_upload(
         application=application, by=applicant, kind=FileKind.SELF_EVALUATION, uploaded=pdf_file()
     )
-    services.application_file_upload(
-        application=application, by=applicant, kind=FileKind.EVIDENCE, uploaded=pdf_file()
-    )
+    services.application_file_upload(application=application, by=applicant, kind=FileKind.EVIDENCE, uploaded=pdf_file())
     return application
 
 
@@ -555,8 +553,12 @@ def test_reupload_keeps_the_old_version_as_history(client, unit_applicant, weiha
     url = reverse("applications:edit", kwargs={"pk": application.pk})
     client.post(url, edit_post(file_self_evaluation=pdf_file("自评报告第二版.pdf")))
     current, old = (
-        ApplicationFile.objects.filter(application=application, kind=FileKind.SELF_EVALUATION, superseded_at__isnull=True).get(),
-        ApplicationFile.objects.filter(application=application, kind=FileKind.SELF_EVALUATION, superseded_at__isnull=False).get(),
+        ApplicationFile.objects.filter(
+            application=application, kind=FileKind.SELF_EVALUATION, superseded_at__isnull=True
+        ).get(),
+        ApplicationFile.objects.filter(
+            application=application, kind=FileKind.SELF_EVALUATION, superseded_at__isnull=False
+        ).get(),
     )
     assert (current.name, old.name) == ("自评报告第二版.pdf", "自评报告.pdf")
     body = client.get(url).content.decode()
@@ -795,7 +797,9 @@ def test_main_path_register_apply_upload_submit_recommend(client, weihai_edition
     edit_url = reverse("applications:edit", kwargs={"pk": application.pk})
     assert response["Location"] == edit_url
     assert client.post(edit_url, edit_post()).status_code == 302
-    assert client.post(edit_url, edit_post(file_self_evaluation=pdf_file(), file_evidence=pdf_file())).status_code == 302
+    assert (
+        client.post(edit_url, edit_post(file_self_evaluation=pdf_file(), file_evidence=pdf_file())).status_code == 302
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit_url, edit_post(action="submit"))
@@ -893,3 +897,43 @@ def test_admin_lists_applications_read_only(client, scene, users):
         assert client.get(reverse(f"admin:applications_{model}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:applications_{model}_add")).status_code == 403
     assert Application.objects.get(pk=application.pk).state == S.SUBMITTED
+
+
+# --- the Shandong notice's pages: route, city proposals, city submissions ---------------------------------
+
+
+def test_proposal_and_submission_pages_are_reached_from_the_coordinator_dashboard(client, coordinator):
+    client.force_login(coordinator)
+    body = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("applications:proposals") in body and reverse("applications:city_submissions") in body
+    with translation.override("en"):
+        assert client.get(reverse("applications:proposals")).status_code == 200
+        assert client.get(reverse("applications:city_submissions")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["applications:proposals", "applications:city_submissions"])
+def test_outsider_new_pages_refuse_anonymous_and_applicants(client, unit_applicant, name):
+    assert client.get(reverse(name)).status_code == 302
+    client.force_login(unit_applicant)
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_office_sees_what_each_city_submitted(client, db):
+    from applications.models import CitySubmission
+    from tests.factories import UserFactory
+
+    office = UserFactory(roles=[Role.OFFICE_STAFF])
+    client.force_login(office)
+    with translation.override("en"):
+        body = client.get(reverse("applications:city_submissions")).content.decode()
+    assert 'id="city-submissions-table"' in body
+    assert CitySubmission.objects.count() == 0
+
+
+def test_route_form_saves_the_national_number(client, unit_applicant, weihai_edition):
+    application = services.application_create(edition=weihai_edition, category="unit", by=unit_applicant)
+    client.force_login(unit_applicant)
+    response = client.post(reverse("applications:route", kwargs={"pk": application.pk}), {"external_number": "QG-1"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.external_number, application.province_owned) == ("QG-1", False)

@@ -288,7 +288,7 @@ def test_rulebook_admin_change_page_shows_inlines(client, office, make_rulebook)
     response = client.get(reverse("admin:awards_rulebook_change", args=[rulebook.pk]))
     assert response.status_code == 200
     prefixes = [formset.formset.prefix for formset in response.context["inline_admin_formsets"]]
-    assert prefixes == ["quotas", "eligibility_rules", "stages", "award_items"]
+    assert prefixes == ["quotas", "eligibility_rules", "stages", "award_items", "ScoreSheetTemplate_rulebooks"]
 
 
 def changelist_queries(client, url) -> int:

@@ -165,9 +165,9 @@ def test_rulebook_public_notice(code, days, article):
     pytest.param(LINYI, None, "", id="linyi-art14-county-recommendation-no-number"),
     # The 1-per-city limit (二（一）) binds the onward national recommendation only, not this pipeline.
     pytest.param(SHANDONG, None, "", id="shandong-1-3-3-city-recommendation-no-number"),
-    # The national quota per recommending unit has no number (art. 7, 17); Shandong fills it with 1 per city.
-    pytest.param(NATIONAL, 1, "第七条、第十七条；鲁工信2021年通知二（一）",
-                 id="N7-S4a-national-art7-art17-shandong-2-1-one-per-city"),
+    # The national quota per recommending unit has no number (art. 7, 17): an office-set value per recommending
+    # body (applications.RecommendingBody); Shandong's 1 per city is its own pre-selection, not this rulebook's.
+    pytest.param(NATIONAL, None, "第七条、第十七条", id="N7-national-art7-art17-quota-per-recommending-body"),
 ])
 def test_rulebook_recommendation_quota(code, quota, article):
     rulebook = rulebook_of(code)
@@ -382,7 +382,8 @@ def test_previous_provincial_benchmark_binds_only_the_national_benchmark():
 
 
 def test_national_benchmark_recommended_by_cities():
-    assert rulebook_of(NATIONAL).recommender_level == "city"
+    # Art. 7: the provincial department recommends nationally; the cities only propose to it (Shandong 二（一）).
+    assert rulebook_of(NATIONAL).recommender_level == "province"
     assert {rulebook_of(code).recommender_level for code in (ZIBO, WEIHAI, LINYI)} == {"county"}
     assert rulebook_of(SHANDONG).recommender_level == "city"
 
@@ -569,4 +570,8 @@ def test_loading_twice_changes_nothing():
     migration.forward(django_apps, None)
     importlib.import_module("awards.migrations.0003_number_prefix_recommender_level").forward(django_apps, None)
     importlib.import_module("awards.migrations.0004_national_recommendation_via_cities").forward(django_apps, None)
+    # applications/0005 corrects 0004 (the national recommender is the province; 1 per city is Shandong's).
+    importlib.import_module("applications.migrations.0005_required_materials_recommending_bodies_data").forwards(
+        django_apps, None
+    )
     assert snapshot() == before

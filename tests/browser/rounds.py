@@ -257,7 +257,8 @@ def apply(page, *, edition, category: str, texts: dict[str, str], report: str) -
     page.wait_for_url(re.compile(r".*/applications/\d+/edit/$"))
     for name, text in texts.items():
         page.fill(f"#id_{name}", text)
-    for box in page.locator("#application-form input[type=checkbox][name$=_declared]").all():
+    declarations = "#application-form input[type=checkbox][name$=_declared], #application-form input[name=declared]"
+    for box in page.locator(declarations).all():
         box.check()
     page.set_input_files("#id_file_self_evaluation", report)
     page.set_input_files("#id_file_evidence", report)  # the rulebook's required materials include evidence
@@ -665,7 +666,13 @@ def expert_scores(page, expert: ExpertProfile, application_id: int, *, share: fl
     rows.locator(".declare-link").click()
     page.wait_for_url(f"**/reviews/assignments/{assignment}/declare/")
     page.click("#no-conflict-button")
-    page.wait_for_url(f"**/reviews/applications/{application_id}/")
+    # Before an edition's first material the expert signs the rulebook's undertaking of confidentiality and
+    # independence (Zibo art. 22, Weihai art. 24, Linyi art. 24); once signed it is not asked again.
+    page.wait_for_url(re.compile(rf".*/reviews/(applications/{application_id}/|editions/\d+/undertaking/.*)$"))
+    if "/undertaking/" in page.url:
+        page.check("#undertaking-agree")
+        page.click("#undertaking-sign-button")
+        page.wait_for_url(f"**/reviews/applications/{application_id}/")
     page.click(f"#my-sheets [data-assignment='{assignment}'] .sheet-link")
     page.wait_for_url(f"**/reviews/assignments/{assignment}/sheet/")
     assert page.get_attribute("#score-sheet", "data-sheet-state") == "draft"

@@ -180,7 +180,8 @@ def test_national_benchmark_sheet_identity():
     assert "门户提议" in sheet.source
 
 
-def test_national_benchmark_has_exactly_the_three_art8_criteria_in_order():
+@pytest.mark.parametrize("row", ["N8-national-art8-three-criteria"])
+def test_national_benchmark_has_exactly_the_three_art8_criteria_in_order(row):
     assert [(i.code, i.label, i.points) for i in ScoreItem.objects.filter(template__code=NATIONAL)] == [
         ("8.1", "科学性和创新性", Decimal(35)),
         ("8.2", "系统性和示范性", Decimal(35)),

@@ -33,7 +33,7 @@ from applications.models import Application, UnitProfile
 from awards.enums import Category, StageKind
 from awards.models import Edition
 
-from ... import assigning, scoring, stage_records, stages
+from ... import assigning, scoring, stage_records, stages, undertakings
 from ...enums import ConflictDecision, GateOutcome, SheetState, SignOffDecision
 from ...models import (
     Assignment,
@@ -298,6 +298,8 @@ class Command(BaseCommand):
         applications.application_file_upload(
             application=application, by=owner, kind=FileKind.SELF_EVALUATION, uploaded=_pdf()
         )
+        # The rulebook's required materials (applications.RequiredMaterial) include the evidence.
+        applications.application_file_upload(application=application, by=owner, kind=FileKind.EVIDENCE, uploaded=_pdf())
         return applications.application_submit(application=application, by=owner)
 
     def _edition_stage(self, edition, stage) -> EditionStage:
@@ -372,6 +374,13 @@ class Command(BaseCommand):
             assigning.conflict_declare(
                 assignment=assignment, decision=ConflictDecision.NO_CONFLICT, by=assignment.expert.user
             )
+        # Before the edition's material the expert signs its rulebook's undertaking of confidentiality (once).
+        edition = assignment.edition_stage.edition
+        user = assignment.expert.user
+        if undertakings.undertaking_rules(edition) is not None and not undertakings.has_signed(
+            user=user, edition=edition
+        ):
+            undertakings.undertaking_sign(edition=edition, by=user)
         return Assignment.objects.select_related("expert__user", "edition_stage__stage", "declaration").get(
             pk=assignment.pk
         )
