@@ -235,4 +235,4 @@ def test_edit_page_lists_declarations_and_choice(client):
     body = client.get(reverse("applications:edit", kwargs={"pk": application.pk})).content.decode()
     assert 'name="focus_field"' in body and 'data-option="一（一）3"' in body
     assert body.count('name="declared"') == 3
-    assert "The unit declares: 在不涉及商业机密的情况下，积极参与相关的分享交流活动" in body
+    assert "本单位声明：在不涉及商业机密的情况下，积极参与相关的分享交流活动" in body
